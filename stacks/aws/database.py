@@ -1,0 +1,169 @@
+"""The channels database: private, encrypted RDS PostgreSQL with an RDS-managed password."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks.aws.alarm import metric_alarm
+
+ENGINE_MAJOR = "16"
+PORT = 5432
+# CloudWatch reports free storage in bytes.
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class PostgresDatabaseArgs:
+    """Size, durability and placement of the database."""
+
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    # The only security group allowed to connect (the functions').
+    client_security_group_id: pulumi.Input[str]
+    alarm_topic_arn: pulumi.Input[str]
+    instance_class: str
+    allocated_storage_gb: int
+    max_allocated_storage_gb: int
+    backup_retention_days: int
+    multi_az: bool
+    deletion_protection: bool
+    # Dev is deletable without leaving a snapshot behind; everything else keeps one.
+    final_snapshot: bool
+    max_connections_alarm: int = 80
+    db_name: str = "channels"
+    master_username: str = "crosscloud_admin"
+
+
+class PostgresDatabase(pulumi.ComponentResource):
+    """RDS PostgreSQL in private subnets, reachable only from the functions' security group.
+
+    The master password is created and rotated by RDS in Secrets Manager
+    (``manage_master_user_password``): it never appears in config, code or
+    state. ``secret_arn`` is that secret, for the functions to read.
+    """
+
+    def __init__(
+        self, name: str, args: PostgresDatabaseArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        """Create the subnet group, security group, parameter group, instance and alarms."""
+        super().__init__("crosscloud:aws:PostgresDatabase", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        subnet_group = aws.rds.SubnetGroup(
+            name,
+            subnet_ids=list(args.subnet_ids),
+            description=f"{name} private subnets",
+            opts=child,
+        )
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-db",
+            vpc_id=args.vpc_id,
+            description="PostgreSQL: only from the functions",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": PORT,
+                    "to_port": PORT,
+                    "security_groups": [args.client_security_group_id],
+                    "description": "PostgreSQL from the functions' security group",
+                }
+            ],
+            # A database never starts connections of its own.
+            egress=[],
+            opts=child,
+        )
+        parameters = aws.rds.ParameterGroup(
+            name,
+            family=f"postgres{ENGINE_MAJOR}",
+            description="TLS required for every connection",
+            parameters=[
+                {"name": "rds.force_ssl", "value": "1"},
+                {"name": "log_min_duration_statement", "value": "1000"},
+            ],
+            opts=child,
+        )
+        self.instance = aws.rds.Instance(
+            name,
+            engine="postgres",
+            engine_version=ENGINE_MAJOR,
+            instance_class=args.instance_class,
+            allocated_storage=args.allocated_storage_gb,
+            max_allocated_storage=args.max_allocated_storage_gb,
+            storage_type="gp3",
+            storage_encrypted=True,
+            db_name=args.db_name,
+            username=args.master_username,
+            manage_master_user_password=True,
+            iam_database_authentication_enabled=True,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            parameter_group_name=parameters.name,
+            publicly_accessible=False,
+            multi_az=args.multi_az,
+            deletion_protection=args.deletion_protection,
+            backup_retention_period=args.backup_retention_days,
+            backup_window="02:00-03:00",
+            maintenance_window="sun:03:30-sun:04:30",
+            copy_tags_to_snapshot=True,
+            skip_final_snapshot=not args.final_snapshot,
+            final_snapshot_identifier=f"{name}-final" if args.final_snapshot else None,
+            auto_minor_version_upgrade=True,
+            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            opts=child,
+        )
+
+        identifier = {"DBInstanceIdentifier": self.instance.identifier}
+        metric_alarm(
+            f"{name}-cpu",
+            namespace="AWS/RDS",
+            metric="CPUUtilization",
+            dimensions=identifier,
+            statistic="Average",
+            threshold=80,
+            comparison="GreaterThanThreshold",
+            evaluation_periods=3,
+            topic_arn=args.alarm_topic_arn,
+            parent=self,
+            description="Database CPU above 80% for 15 minutes.",
+        )
+        free_storage_floor = max(2, args.allocated_storage_gb // 10)
+        metric_alarm(
+            f"{name}-free-storage",
+            namespace="AWS/RDS",
+            metric="FreeStorageSpace",
+            dimensions=identifier,
+            statistic="Minimum",
+            threshold=free_storage_floor * GIB,
+            comparison="LessThanThreshold",
+            topic_arn=args.alarm_topic_arn,
+            parent=self,
+            description=f"Database free storage below {free_storage_floor} GiB.",
+        )
+        metric_alarm(
+            f"{name}-connections",
+            namespace="AWS/RDS",
+            metric="DatabaseConnections",
+            dimensions=identifier,
+            statistic="Maximum",
+            threshold=args.max_connections_alarm,
+            comparison="GreaterThanThreshold",
+            evaluation_periods=2,
+            topic_arn=args.alarm_topic_arn,
+            parent=self,
+            description=f"More than {args.max_connections_alarm} database connections.",
+        )
+
+        self.address = self.instance.address
+        self.port = self.instance.port
+        self.db_name = args.db_name
+        self.secret_arn = self.instance.master_user_secrets.apply(lambda s: s[0].secret_arn)
+        self.register_outputs(
+            {
+                "address": self.address,
+                "port": self.port,
+                "secret_arn": self.secret_arn,
+                "security_group_id": self.security_group.id,
+            }
+        )

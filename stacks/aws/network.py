@@ -1,0 +1,186 @@
+"""A private VPC for the functions and the database, reachable services through endpoints."""
+
+import ipaddress
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+# Two availability zones: the minimum an RDS subnet group (and Multi-AZ) accepts.
+ZONE_COUNT = 2
+
+
+@dataclass(frozen=True)
+class PrivateNetworkArgs:
+    """Address space and whether to pay for a NAT gateway."""
+
+    cidr: str
+    region: str
+    # Without NAT, functions reach only the VPC endpoints (S3, DynamoDB,
+    # Secrets Manager): nothing else on the internet, and no hourly NAT cost.
+    nat_gateway: bool = False
+
+
+class PrivateNetwork(pulumi.ComponentResource):
+    """VPC with private subnets in two zones, no internet route by default.
+
+    Gateway endpoints for S3 and DynamoDB and an interface endpoint for Secrets
+    Manager let functions inside the VPC reach those services without a NAT.
+    ``functions_security_group`` is the one the database admits.
+    """
+
+    def __init__(
+        self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        """Create the VPC, subnets, routes, security groups and endpoints."""
+        super().__init__("crosscloud:aws:PrivateNetwork", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        blocks = list(ipaddress.ip_network(args.cidr).subnets(prefixlen_diff=2))
+        zones = aws.get_availability_zones_output(state="available").names
+
+        self.vpc = aws.ec2.Vpc(
+            name,
+            cidr_block=args.cidr,
+            enable_dns_support=True,
+            # Interface endpoints with private DNS need DNS hostnames.
+            enable_dns_hostnames=True,
+            tags={"Name": name},
+            opts=child,
+        )
+        # The default security group allows all traffic between its members;
+        # strip its rules so nothing can rely on it by accident.
+        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=self.vpc.id, opts=child)
+
+        self.private_route_table = aws.ec2.RouteTable(
+            f"{name}-private", vpc_id=self.vpc.id, tags={"Name": f"{name}-private"}, opts=child
+        )
+        self.private_subnets: list[aws.ec2.Subnet] = []
+        for index in range(ZONE_COUNT):
+            subnet = aws.ec2.Subnet(
+                f"{name}-private-{index}",
+                vpc_id=self.vpc.id,
+                cidr_block=str(blocks[index]),
+                availability_zone=zones[index],
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{name}-private-{index}", "tier": "private"},
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{index}",
+                subnet_id=subnet.id,
+                route_table_id=self.private_route_table.id,
+                opts=child,
+            )
+            self.private_subnets.append(subnet)
+
+        if args.nat_gateway:
+            self._add_nat(name, str(blocks[ZONE_COUNT]), zones[0])
+
+        self.functions_security_group = aws.ec2.SecurityGroup(
+            f"{name}-functions",
+            vpc_id=self.vpc.id,
+            description="Functions in the VPC: outbound only",
+            egress=[
+                {
+                    "protocol": "-1",
+                    "from_port": 0,
+                    "to_port": 0,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                    "description": "To the database, the endpoints and (with NAT) the internet",
+                }
+            ],
+            tags={"Name": f"{name}-functions"},
+            opts=child,
+        )
+        endpoints_sg = aws.ec2.SecurityGroup(
+            f"{name}-endpoints",
+            vpc_id=self.vpc.id,
+            description="Interface endpoints: HTTPS from the functions only",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": 443,
+                    "to_port": 443,
+                    "security_groups": [self.functions_security_group.id],
+                    "description": "HTTPS from the functions",
+                }
+            ],
+            tags={"Name": f"{name}-endpoints"},
+            opts=child,
+        )
+        for service in ("s3", "dynamodb"):
+            aws.ec2.VpcEndpoint(
+                f"{name}-{service}",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{args.region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[self.private_route_table.id],
+                tags={"Name": f"{name}-{service}"},
+                opts=child,
+            )
+        aws.ec2.VpcEndpoint(
+            f"{name}-secretsmanager",
+            vpc_id=self.vpc.id,
+            service_name=f"com.amazonaws.{args.region}.secretsmanager",
+            vpc_endpoint_type="Interface",
+            private_dns_enabled=True,
+            subnet_ids=[s.id for s in self.private_subnets],
+            security_group_ids=[endpoints_sg.id],
+            tags={"Name": f"{name}-secretsmanager"},
+            opts=child,
+        )
+
+        self.vpc_id = self.vpc.id
+        self.private_subnet_ids = [s.id for s in self.private_subnets]
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc_id,
+                "private_subnet_ids": self.private_subnet_ids,
+                "functions_security_group_id": self.functions_security_group.id,
+            }
+        )
+
+    def _add_nat(self, name: str, public_cidr: str, zone: pulumi.Input[str]) -> None:
+        """A public subnet with one NAT gateway, routed from the private subnets."""
+        child = pulumi.ResourceOptions(parent=self)
+        gateway = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=self.vpc.id, tags={"Name": name}, opts=child
+        )
+        public_table = aws.ec2.RouteTable(
+            f"{name}-public",
+            vpc_id=self.vpc.id,
+            routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
+            tags={"Name": f"{name}-public"},
+            opts=child,
+        )
+        public_subnet = aws.ec2.Subnet(
+            f"{name}-public-0",
+            vpc_id=self.vpc.id,
+            cidr_block=public_cidr,
+            availability_zone=zone,
+            # The NAT gateway has its own Elastic IP; nothing else gets one.
+            map_public_ip_on_launch=False,
+            tags={"Name": f"{name}-public-0", "tier": "public"},
+            opts=child,
+        )
+        aws.ec2.RouteTableAssociation(
+            f"{name}-public-0",
+            subnet_id=public_subnet.id,
+            route_table_id=public_table.id,
+            opts=child,
+        )
+        address = aws.ec2.Eip(f"{name}-nat", domain="vpc", tags={"Name": f"{name}-nat"}, opts=child)
+        nat = aws.ec2.NatGateway(
+            f"{name}-nat",
+            subnet_id=public_subnet.id,
+            allocation_id=address.id,
+            tags={"Name": f"{name}-nat"},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[gateway]),
+        )
+        aws.ec2.Route(
+            f"{name}-private-nat",
+            route_table_id=self.private_route_table.id,
+            destination_cidr_block="0.0.0.0/0",
+            nat_gateway_id=nat.id,
+            opts=child,
+        )

@@ -1,0 +1,79 @@
+"""The DynamoDB object index: one row per object in the uploads bucket."""
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks.aws.alarm import metric_alarm
+
+
+@dataclass(frozen=True)
+class ObjectIndexArgs:
+    """Settings of the object index table."""
+
+    alarm_topic_arn: pulumi.Input[str]
+    deletion_protection: bool = False
+    # KMS key for encryption at rest; the AWS-owned key when not given.
+    kms_key_arn: pulumi.Input[str] | None = None
+
+
+class ObjectIndex(pulumi.ComponentResource):
+    """Object index keyed by bucket (partition) and object key (sort).
+
+    The S3-triggered indexer writes size, content type, etag, last-modified and
+    the event sequencer of each object. On-demand billing, point-in-time
+    recovery and server-side encryption are always on.
+    """
+
+    table: aws.dynamodb.Table
+
+    def __init__(
+        self, name: str, args: ObjectIndexArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        """Create the table and its throttling/system-error alarms."""
+        super().__init__("crosscloud:aws:ObjectIndex", name, None, opts)
+        sse: aws.dynamodb.TableServerSideEncryptionArgsDict = {"enabled": True}
+        if args.kms_key_arn is not None:
+            sse["kms_key_arn"] = args.kms_key_arn
+        self.table = aws.dynamodb.Table(
+            name,
+            billing_mode="PAY_PER_REQUEST",
+            hash_key="bucket",
+            range_key="key",
+            attributes=[
+                {"name": "bucket", "type": "S"},
+                {"name": "key", "type": "S"},
+            ],
+            point_in_time_recovery={"enabled": True},
+            server_side_encryption=sse,
+            deletion_protection_enabled=args.deletion_protection,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        table_name = self.table.name
+        for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):
+            metric_alarm(
+                f"{name}-{metric.lower()}",
+                namespace="AWS/DynamoDB",
+                metric=metric,
+                dimensions={"TableName": table_name},
+                threshold=0,
+                comparison="GreaterThanThreshold",
+                topic_arn=args.alarm_topic_arn,
+                parent=self,
+                description=f"The object index table is throttling ({metric}).",
+            )
+        metric_alarm(
+            f"{name}-system-errors",
+            namespace="AWS/DynamoDB",
+            metric="SystemErrors",
+            dimensions={"TableName": table_name},
+            threshold=0,
+            comparison="GreaterThanThreshold",
+            topic_arn=args.alarm_topic_arn,
+            parent=self,
+            description="DynamoDB returned 5xx errors for the object index table.",
+        )
+        self.name = table_name
+        self.arn = self.table.arn
+        self.register_outputs({"name": self.name, "arn": self.arn})

@@ -1,0 +1,272 @@
+"""Stack settings: read once from Pulumi config into frozen dataclasses, validated on the way in.
+
+Defaults live in ``Pulumi.yaml`` (``config:``), stacks override them in
+``Pulumi.<stack>.yaml``. Every invalid or missing value is reported at once,
+naming the key and what is allowed, before any resource is registered.
+"""
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+
+from stacks.config_reader import ConfigReader
+
+PROJECT = "crosscloud"
+
+CLOUD_CHOICES = ("aws", "gcp", "both")
+ENVIRONMENTS = ("dev", "prod")
+ARCHITECTURES = ("arm64", "x86_64")
+GCP_INGRESS = ("ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB")
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)
+# Prod must keep at least a week of automated database backups.
+PROD_MIN_BACKUP_DAYS = 7
+
+_TAG_VALUE = r"[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,62}"
+_LABEL_VALUE = re.compile(r"[a-z0-9_-]{0,63}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?")
+_GCP_MEMBER = re.compile(r"(user|serviceAccount|group|domain|principal|principalSet):\S+")
+_SECRET_NAME = re.compile(r"[a-z][a-zA-Z0-9]{2,62}")
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """The channels database (RDS PostgreSQL on AWS, Cloud SQL on GCP)."""
+
+    instance_class: str
+    gcp_tier: str
+    allocated_storage_gb: int
+    max_allocated_storage_gb: int
+    backup_retention_days: int
+    multi_az: bool
+    deletion_protection: bool
+
+
+@dataclass(frozen=True)
+class FunctionSettings:
+    """Limits shared by the API functions on both clouds."""
+
+    memory_mb: int
+    timeout_seconds: int
+    reserved_concurrency: int
+    max_instances: int
+    architecture: str
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """AWS-only settings."""
+
+    region: str
+    vpc_cidr: str
+    nat_gateway: bool
+
+
+@dataclass(frozen=True)
+class GcpSettings:
+    """Google Cloud-only settings."""
+
+    project: str
+    region: str
+    ingress: str
+    invokers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the program reads from config, validated."""
+
+    stack: str
+    environment: str
+    owner: str
+    cost_centre: str
+    alarm_emails: tuple[str, ...]
+    billing_alarm_usd: int
+    public_api: bool
+    cors_origins: tuple[str, ...]
+    database: DatabaseSettings
+    functions: FunctionSettings
+    app_secrets: Mapping[str, pulumi.Output[str]] = field(repr=False)
+    aws: AwsSettings | None = None
+    gcp: GcpSettings | None = None
+
+    @property
+    def is_prod(self) -> bool:
+        """Prod turns on Multi-AZ, deletion protection, ``protect`` and longer retention."""
+        return self.environment == "prod"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """Tags every taggable AWS resource carries (through the provider's default tags)."""
+        return {
+            "project": PROJECT,
+            "stack": self.stack,
+            "environment": self.environment,
+            "owner": self.owner,
+            "cost-centre": self.cost_centre,
+        }
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The same as GCP labels, which allow only lowercase letters, digits, ``_`` and ``-``."""
+        return {key: _to_label(value) for key, value in self.tags.items()}
+
+    def resource_prefix(self) -> str:
+        """Prefix of physical names, so two stacks never collide in one account."""
+        return f"{PROJECT}-{self.stack}"
+
+
+def _to_label(value: str) -> str:
+    return re.sub(r"[^a-z0-9_-]", "-", value.lower())[:63]
+
+
+def _is_cidr(value: str) -> bool:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return False
+    return network.version == 4 and 16 <= network.prefixlen <= 24
+
+
+def load_settings() -> Settings:
+    """Read and validate the stack's config; raise ``ConfigError`` listing every bad key."""
+    cfg = ConfigReader(PROJECT)
+    clouds = cfg.string("clouds", choices=CLOUD_CHOICES)
+    environment = cfg.string("environment", choices=ENVIRONMENTS)
+    is_prod = environment == "prod"
+    owner = cfg.string("owner", pattern=_TAG_VALUE, allowed="1-63 letters, digits, . _ : / = + @ -")
+    cost_centre = cfg.string(
+        "costCentre", pattern=_TAG_VALUE, allowed="1-63 letters, digits, . _ : / = + @ -"
+    )
+    alarm_emails = cfg.string_list(
+        "alarmEmails",
+        item=lambda v: bool(_EMAIL.fullmatch(v)),
+        allowed="an email address",
+    )
+    if is_prod and not alarm_emails and not any("alarmEmails" in p for p in cfg.problems):
+        cfg.problem("alarmEmails", "is empty; allowed in prod: at least one email address")
+
+    database = DatabaseSettings(
+        instance_class=cfg.string(
+            "dbInstanceClass",
+            pattern=r"db\.[a-z0-9]+\.[a-z0-9]+",
+            allowed="an RDS instance class such as db.t4g.micro",
+        ),
+        gcp_tier=cfg.string(
+            "dbGcpTier",
+            pattern=r"db-[a-z0-9-]+",
+            allowed="a Cloud SQL tier such as db-f1-micro or db-custom-2-7680",
+        ),
+        allocated_storage_gb=cfg.integer("dbAllocatedStorageGb", minimum=20, maximum=65536),
+        max_allocated_storage_gb=cfg.integer("dbMaxAllocatedStorageGb", minimum=20, maximum=65536),
+        backup_retention_days=cfg.integer(
+            "dbBackupRetentionDays", minimum=PROD_MIN_BACKUP_DAYS if is_prod else 1, maximum=35
+        ),
+        multi_az=is_prod,
+        deletion_protection=is_prod,
+    )
+    if database.max_allocated_storage_gb < database.allocated_storage_gb:
+        cfg.problem(
+            "dbMaxAllocatedStorageGb",
+            f"got {database.max_allocated_storage_gb}; allowed: at least "
+            f"dbAllocatedStorageGb ({database.allocated_storage_gb})",
+        )
+
+    functions = FunctionSettings(
+        memory_mb=cfg.integer("functionMemoryMb", minimum=128, maximum=10240),
+        # API Gateway HTTP APIs give up on an integration after 30 seconds.
+        timeout_seconds=cfg.integer("functionTimeoutSeconds", minimum=1, maximum=30),
+        reserved_concurrency=cfg.integer("functionReservedConcurrency", minimum=1, maximum=1000),
+        max_instances=cfg.integer("functionMaxInstances", minimum=1, maximum=1000),
+        architecture=cfg.string("functionArchitecture", choices=ARCHITECTURES),
+        log_retention_days=_log_retention(cfg),
+    )
+
+    billing_alarm_usd = cfg.integer("billingAlarmUsd", minimum=1, maximum=1_000_000)
+    public_api = cfg.boolean("publicApi")
+    cors_origins = cfg.string_list(
+        "corsAllowedOrigins",
+        item=lambda v: bool(_ORIGIN.fullmatch(v)),
+        allowed="an https:// origin (or http://localhost) without a path",
+    )
+    secret_names = cfg.string_list(
+        "appSecrets",
+        item=lambda v: bool(_SECRET_NAME.fullmatch(v)),
+        allowed="a camelCase name of 3-63 letters and digits",
+    )
+    app_secrets = {name: value for name in secret_names if (value := cfg.secret(name)) is not None}
+
+    aws_settings = _load_aws(cfg) if clouds in ("aws", "both") else None
+    gcp_settings = _load_gcp(cfg) if clouds in ("gcp", "both") else None
+
+    cfg.raise_if_problems()
+    return Settings(
+        stack=pulumi.get_stack(),
+        environment=environment,
+        owner=owner,
+        cost_centre=cost_centre,
+        alarm_emails=alarm_emails,
+        billing_alarm_usd=billing_alarm_usd,
+        public_api=public_api,
+        cors_origins=cors_origins,
+        database=database,
+        functions=functions,
+        app_secrets=app_secrets,
+        aws=aws_settings,
+        gcp=gcp_settings,
+    )
+
+
+def _log_retention(cfg: ConfigReader) -> int:
+    days = cfg.integer("logRetentionDays", minimum=1, maximum=1827, default=LOG_RETENTION_DAYS[0])
+    if days not in LOG_RETENTION_DAYS:
+        cfg.problem(
+            "logRetentionDays",
+            f"got {days}; allowed: one of {', '.join(map(str, LOG_RETENTION_DAYS))}",
+        )
+    return days
+
+
+def _load_aws(cfg: ConfigReader) -> AwsSettings:
+    aws_cfg = ConfigReader("aws")
+    region = aws_cfg.string(
+        "region",
+        pattern=r"[a-z]{2}(-gov)?-[a-z]+-\d",
+        allowed="an AWS region such as eu-west-1 (required when clouds includes aws)",
+    )
+    cfg.problems.extend(aws_cfg.problems)
+    vpc_cidr = cfg.string("vpcCidr")
+    if vpc_cidr and not _is_cidr(vpc_cidr):
+        cfg.problem("vpcCidr", f"got {vpc_cidr!r}; allowed: an IPv4 CIDR block from /16 to /24")
+    return AwsSettings(region=region, vpc_cidr=vpc_cidr, nat_gateway=cfg.boolean("natGateway"))
+
+
+def _load_gcp(cfg: ConfigReader) -> GcpSettings:
+    gcp_cfg = ConfigReader("gcp")
+    project = gcp_cfg.string(
+        "project",
+        pattern=r"[a-z][a-z0-9-]{4,28}[a-z0-9]",
+        allowed="a GCP project id (required when clouds includes gcp)",
+    )
+    region = gcp_cfg.string(
+        "region",
+        pattern=r"[a-z]+-[a-z]+\d",
+        allowed="a GCP region such as europe-west1 (required when clouds includes gcp)",
+    )
+    cfg.problems.extend(gcp_cfg.problems)
+    return GcpSettings(
+        project=project,
+        region=region,
+        ingress=cfg.string("gcpIngress", choices=GCP_INGRESS),
+        invokers=cfg.string_list(
+            "gcpInvokers",
+            item=lambda v: bool(_GCP_MEMBER.fullmatch(v)),
+            allowed="an IAM member such as user:ana@example.com or serviceAccount:... "
+            "(allUsers is granted only by publicApi: true)",
+        ),
+    )
