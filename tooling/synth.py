@@ -167,9 +167,10 @@ def load_stack_config(stack: str, root: Path = ROOT) -> tuple[dict[str, str], se
             f"no stack file {stack_file.name} (stacks: {', '.join(list_stacks(root))})"
         )
     project = yaml.safe_load(project_file.read_text())
+    namespace = project["name"]
     config: dict[str, str] = {}
     for key, spec in (project.get("config") or {}).items():
-        full = key if ":" in key else f"{PROJECT}:{key}"
+        full = key if ":" in key else f"{namespace}:{key}"
         if isinstance(spec, dict) and "default" in spec:
             config[full] = _config_value(spec["default"])
         elif isinstance(spec, dict) and "value" in spec:
@@ -191,14 +192,19 @@ def list_stacks(root: Path = ROOT) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
 
 
-def placeholder_secrets(config: Mapping[str, str]) -> dict[str, str]:
+def project_name(root: Path = ROOT) -> str:
+    """The ``name:`` of the Pulumi project in ``root`` (also its config namespace)."""
+    return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
+
+
+def placeholder_secrets(config: Mapping[str, str], project: str = PROJECT) -> dict[str, str]:
     """Stand-in values for every app secret a stack names, for offline runs.
 
     Real values come from ``pulumi config set --secret``; offline, each is a
     fixed placeholder that is still registered as a secret.
     """
-    names = json.loads(config.get(f"{PROJECT}:appSecrets", "[]"))
-    return {f"{PROJECT}:{name}": f"offline-placeholder-{name}" for name in names}
+    names = json.loads(config.get(f"{project}:appSecrets", "[]"))
+    return {f"{project}:{name}": f"offline-placeholder-{name}" for name in names}
 
 
 def _resolve(value: Any) -> Any:
@@ -222,13 +228,16 @@ def synth(
     adds secret config values (defaults: placeholders for the stack's app secrets).
     Exceptions raised by the program (such as ``ConfigError``) propagate.
     """
+    project = project_name(root)
     config, secret_keys = load_stack_config(stack, root)
     for key, value in (overrides or {}).items():
         if value is None:
             config.pop(key, None)
         else:
             config[key] = _config_value(value)
-    for key, value in (placeholder_secrets(config) if secrets is None else secrets).items():
+    for key, value in (
+        placeholder_secrets(config, project) if secrets is None else secrets
+    ).items():
         config[key] = value
         secret_keys.add(key)
 
@@ -238,10 +247,10 @@ def synth(
         gcp_region=config.get("gcp:region", "us-central1"),
     )
     monitor = RecordingMonitor(mocks)
-    settings.reset_options(project=PROJECT, stack=stack)
+    settings.reset_options(project=project, stack=stack)
     settings.set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack per synth
     pulumi.runtime.set_all_config(config, sorted(secret_keys))
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
 
     program = str(root / "__main__.py")
     sys_path_entry = str(root)
