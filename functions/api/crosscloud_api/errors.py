@@ -1,0 +1,68 @@
+"""Map exceptions to JSON error responses; the only place that chooses HTTP statuses."""
+
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from crosscloud_api import exceptions as exc
+from crosscloud_api.logs import get_logger
+
+STATUS: dict[type[exc.CrosscloudError], int] = {
+    exc.ValidationError: 400,
+    exc.NotFoundError: 404,
+    exc.ConflictError: 409,
+    exc.PayloadTooLargeError: 413,
+    exc.UnsupportedMediaTypeError: 415,
+    exc.BackendUnavailableError: 503,
+    exc.SettingsError: 500,
+}
+RETRY_AFTER_SECONDS = "5"
+log = get_logger("errors")
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
+    """The JSON error body every error shares."""
+    response = jsonify({"error": code, "message": message, **extra})
+    response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on ``app``."""
+    app.register_error_handler(exc.CrosscloudError, _api_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _api_error(error: exc.CrosscloudError) -> Response:
+    """An error raised on purpose: its own code and client-safe message."""
+    status = next((STATUS[kind] for kind in type(error).__mro__ if kind in STATUS), 500)
+    if status >= 500:
+        log.warning("backend error", extra={"fields": {"error": error.code}})
+    extra = {"field": error.field} if error.field else {}
+    return error_response(status, error.code, error.message, **extra)
+
+
+def _http_error(error: HTTPException) -> Response:
+    """Werkzeug's 404/405/413...: same JSON shape, keeping headers such as Allow."""
+    status = error.code or 500
+    code = "payload_too_large" if status == 413 else _snake(error.name)
+    response = error_response(status, code, error.description or error.name)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    """A bug: log only the exception's type (its text or traceback may hold data) and hide it."""
+    log.error("unhandled exception", extra={"fields": {"error_type": type(error).__name__}})
+    return error_response(500, "internal_error", "internal server error")
+
+
+def _snake(name: str) -> str:
+    """'Method Not Allowed' -> 'method_not_allowed'."""
+    return name.lower().replace(" ", "_").replace("'", "")

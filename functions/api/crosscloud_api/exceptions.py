@@ -1,0 +1,60 @@
+"""The API's exceptions: one base class; only the Flask error handlers choose HTTP statuses."""
+
+
+class CrosscloudError(Exception):
+    """Base of every error the API raises on purpose; ``code`` is the stable error code."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        """Keep a client-safe message and, for validation errors, the failing field."""
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(CrosscloudError):
+    """A request value is missing or invalid."""
+
+    code = "validation_error"
+
+
+class NotFoundError(CrosscloudError):
+    """The addressed channel or object does not exist."""
+
+    code = "not_found"
+
+
+class ConflictError(CrosscloudError):
+    """The resource already exists."""
+
+    code = "conflict"
+
+
+class PayloadTooLargeError(CrosscloudError):
+    """The upload is larger than an inline request may carry."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedMediaTypeError(CrosscloudError):
+    """The request body or the uploaded file has a media type the API does not accept."""
+
+    code = "unsupported_media_type"
+
+
+class BackendUnavailableError(CrosscloudError):
+    """A backend (database, object store, secret store) could not be reached."""
+
+    code = "backend_unavailable"
+
+    def __init__(self, backend: str) -> None:
+        """Name the backend only; the underlying error may carry hosts or credentials."""
+        super().__init__(f"the {backend} is unavailable, retry later")
+        self.backend = backend
+
+
+class SettingsError(CrosscloudError):
+    """The function's environment is missing or has an invalid setting."""
+
+    code = "misconfigured"

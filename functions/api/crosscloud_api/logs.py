@@ -1,0 +1,53 @@
+"""Structured JSON logs carrying the request id; messages and chosen fields only, never payloads."""
+
+import contextvars
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+LOGGER_NAME = "crosscloud"
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "crosscloud_request_id", default=None
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; tracebacks are deliberately dropped (they can hold secrets)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render the record, its request id and the ``extra={"fields": ...}`` it was given."""
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": request_id_var.get(),
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(fields)
+        return json.dumps(entry, default=str, separators=(",", ":"))
+
+
+class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler this module installed, so it is installed only once."""
+
+
+def configure_logging(level: str = "INFO") -> logging.Logger:
+    """Attach the JSON handler to the package logger once, however many apps are created."""
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.setLevel(level)
+    if not any(isinstance(h, _JsonHandler) for h in logger.handlers):
+        handler = _JsonHandler(sys.stdout)
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+    # The platforms' root handlers would print every line a second time, unformatted.
+    logger.propagate = False
+    return logger
+
+
+def get_logger(name: str) -> logging.Logger:
+    """A child of the package logger."""
+    return logging.getLogger(f"{LOGGER_NAME}.{name}")

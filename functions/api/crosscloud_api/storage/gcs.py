@@ -1,0 +1,172 @@
+"""The object store on Google Cloud Storage; V4 signed URLs via a key or the IAM signBlob API."""
+
+import functools
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import google.auth
+import google.auth.transport.requests
+from google.api_core import exceptions as api_exceptions
+from google.auth import exceptions as auth_exceptions
+from google.auth.credentials import Credentials
+from google.cloud import storage
+from requests import exceptions as requests_exceptions
+
+from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError, ValidationError
+from crosscloud_api.storage.model import ObjectInfo, ObjectPage, SignedUrl
+
+TIMEOUT_SECONDS = 10
+_UNAVAILABLE = (
+    api_exceptions.ServerError,
+    api_exceptions.TooManyRequests,
+    api_exceptions.Forbidden,
+    auth_exceptions.TransportError,
+    auth_exceptions.RefreshError,
+    requests_exceptions.ConnectionError,
+    requests_exceptions.Timeout,
+)
+
+
+class GcsStore:
+    """ObjectStore over one GCS bucket."""
+
+    backend_name = "storage"
+
+    def __init__(
+        self,
+        bucket: str,
+        client: storage.Client | None = None,
+        signing_credentials: Credentials | None = None,
+        signing_endpoint: str | None = None,
+    ) -> None:
+        """Sign with ``signing_credentials`` when given (a key), else through IAM signBlob."""
+        self.bucket_name = bucket
+        self._client = client
+        self._signing_credentials = signing_credentials
+        self._signing_endpoint = signing_endpoint
+        self._lock = threading.Lock()
+
+    @functools.cached_property
+    def client(self) -> storage.Client:
+        """The injected client or a default one, created on first use and then reused."""
+        return self._client or storage.Client()
+
+    @functools.cached_property
+    def bucket(self) -> storage.Bucket:
+        """The bucket handle (no request is made to build it)."""
+        return self.client.bucket(self.bucket_name)
+
+    def list(self, prefix: str, limit: int, cursor: str | None) -> ObjectPage:
+        """One page of the objects list; the cursor is GCS's page token."""
+        with _Translated(missing="bucket"):
+            blobs = self.client.list_blobs(
+                self.bucket_name,
+                prefix=prefix or None,
+                max_results=limit,
+                page_token=cursor or None,
+                timeout=TIMEOUT_SECONDS,
+            )
+            page = next(blobs.pages)
+            items = [_info(blob) for blob in page]
+        return ObjectPage(items, blobs.next_page_token or None)
+
+    def put(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
+        """Upload in one request (inline uploads are small) and report what GCS stored."""
+        blob = self.bucket.blob(key)
+        with _Translated(missing="bucket"):
+            blob.upload_from_string(data, content_type=content_type, timeout=TIMEOUT_SECONDS)
+        return _info(blob)
+
+    def head(self, key: str) -> ObjectInfo:
+        """The object's metadata."""
+        with _Translated(missing="object"):
+            blob = self.bucket.get_blob(key, timeout=TIMEOUT_SECONDS)
+        if blob is None:
+            raise NotFoundError("object not found")
+        return _info(blob)
+
+    def delete(self, key: str) -> None:
+        """Delete the object."""
+        with _Translated(missing="object"):
+            self.bucket.blob(key).delete(timeout=TIMEOUT_SECONDS)
+
+    def download_url(self, key: str, expires_in: int) -> SignedUrl:
+        """A V4 signed GET URL."""
+        return self._sign(key, "GET", expires_in, None)
+
+    def upload_url(self, key: str, content_type: str, expires_in: int) -> SignedUrl:
+        """A V4 signed PUT URL bound to ``content_type``."""
+        return self._sign(key, "PUT", expires_in, content_type)
+
+    def check(self) -> None:
+        """List one object: the permission the API needs anyway."""
+        self.list("", 1, None)
+
+    def _sign(self, key: str, method: str, expires_in: int, content_type: str | None) -> SignedUrl:
+        """Sign a URL for ``method`` on ``key``."""
+        expiration = timedelta(seconds=expires_in)
+        options: dict[str, Any] = {"version": "v4", "expiration": expiration, "method": method}
+        if content_type is not None:
+            options["content_type"] = content_type
+        if self._signing_endpoint:
+            options["api_access_endpoint"] = self._signing_endpoint
+        with _Translated(missing="object"):
+            url = self.bucket.blob(key).generate_signed_url(**options, **self._signer())
+        return SignedUrl(url, datetime.now(UTC) + expiration)
+
+    def _signer(self) -> dict[str, Any]:
+        """Signing arguments: a private key, or the runtime's token for IAM signBlob."""
+        if self._signing_credentials is not None:
+            return {"credentials": self._signing_credentials}
+        # Cloud Functions' default credentials hold no private key; the library then
+        # signs through the IAM signBlob API with the service account's access token.
+        credentials = self._runtime_credentials
+        with self._lock:
+            if not credentials.valid:
+                credentials.refresh(google.auth.transport.requests.Request())
+        email = getattr(credentials, "service_account_email", None)
+        return {"service_account_email": email, "access_token": credentials.token}
+
+    @functools.cached_property
+    def _runtime_credentials(self) -> Any:
+        """The function's service-account credentials, looked up once per instance."""
+        credentials, _ = google.auth.default(
+            scopes=["https://www.googleapis.com/auth/cloud-platform"]
+        )
+        return credentials
+
+
+class _Translated:
+    """Context manager that maps google-cloud errors onto the API's exceptions."""
+
+    def __init__(self, *, missing: str) -> None:
+        """``missing`` says whether a 404 means the object (404) or the bucket (503)."""
+        self.missing = missing
+
+    def __enter__(self) -> None:
+        """Nothing to set up."""
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> None:
+        """Re-raise a translated error; return None so unknown errors propagate unchanged."""
+        if exc is None:
+            return
+        if isinstance(exc, api_exceptions.NotFound):
+            if self.missing == "object":
+                raise NotFoundError("object not found") from exc
+            raise BackendUnavailableError("storage") from exc
+        if isinstance(exc, api_exceptions.BadRequest):
+            raise ValidationError("cursor is not valid", field="cursor") from exc
+        if isinstance(exc, _UNAVAILABLE):
+            raise BackendUnavailableError("storage") from exc
+
+
+def _info(blob: storage.Blob) -> ObjectInfo:
+    """Metadata of a blob the server has described."""
+    return ObjectInfo(
+        key=str(blob.name),
+        size=int(blob.size or 0),
+        content_type=blob.content_type or "application/octet-stream",
+        etag=str(blob.etag or ""),
+        last_modified=blob.updated or datetime.now(UTC),
+    )

@@ -1,0 +1,32 @@
+"""Cloud Functions (2nd gen) entry point: the whole API behind one HTTP function.
+
+Deploy with entry point ``api``. The archive root is this directory, so the
+``crosscloud_api`` package beside this file is importable as it is on Lambda.
+"""
+
+import functools
+import os
+
+import flask
+import functions_framework
+from crosscloud_api import create_app
+from crosscloud_api.settings import Settings
+from crosscloud_api.subrouter import dispatch
+from werkzeug.wrappers import Response
+
+
+@functools.cache
+def application() -> flask.Flask:
+    """The API, built on the instance's first request and reused for its life.
+
+    Secrets come as environment variables (``secret_environment_variables``); when
+    DB_PASSWORD is absent, the database layer reads DB_PASSWORD_SECRET from Secret
+    Manager on first connection and caches it for the instance's life.
+    """
+    return create_app(Settings.from_env(os.environ))
+
+
+@functions_framework.http
+def api(request: flask.Request) -> Response:
+    """Serve any path and method of the API."""
+    return dispatch(application(), request)
