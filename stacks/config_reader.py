@@ -31,11 +31,11 @@ class ConfigReader:
         if self.problems:
             raise ConfigError(self.problems)
 
-    def _raw(self, name: str, required: bool) -> str | None:
+    def _raw(self, name: str, required: bool, allowed: str) -> str | None:
         value = self._config.get(name)
         if value is None or value == "":
             if required:
-                self.problem(name, "is required but not set")
+                self.problem(name, f"is required but not set; allowed: {allowed}")
             return None
         return value
 
@@ -50,14 +50,13 @@ class ConfigReader:
         allowed: str = "",
     ) -> str:
         """A string, optionally one of ``choices`` or matching ``pattern`` (see ``allowed``)."""
-        raw = self._raw(name, required)
+        options = tuple(choices) if choices is not None else None
+        raw = self._raw(name, required, ", ".join(options) if options else allowed or pattern or "")
         if raw is None:
             return default
-        if choices is not None:
-            options = tuple(choices)
-            if raw not in options:
-                self.problem(name, f"got {raw!r}; allowed: {', '.join(options)}")
-                return default
+        if options is not None and raw not in options:
+            self.problem(name, f"got {raw!r}; allowed: {', '.join(options)}")
+            return default
         if pattern is not None and not re.fullmatch(pattern, raw):
             self.problem(name, f"got {raw!r}; allowed: {allowed or pattern}")
             return default
@@ -65,7 +64,7 @@ class ConfigReader:
 
     def integer(self, name: str, *, minimum: int, maximum: int, default: int = 0) -> int:
         """A whole number in ``[minimum, maximum]``."""
-        raw = self._raw(name, required=True)
+        raw = self._raw(name, True, f"a whole number from {minimum} to {maximum}")
         if raw is None:
             return default
         try:
@@ -80,7 +79,7 @@ class ConfigReader:
 
     def boolean(self, name: str, *, default: bool = False) -> bool:
         """``true`` or ``false``."""
-        raw = self._raw(name, required=True)
+        raw = self._raw(name, True, "true, false")
         if raw is None:
             return default
         if raw.lower() not in ("true", "false"):
@@ -97,7 +96,7 @@ class ConfigReader:
         required: bool = False,
     ) -> tuple[str, ...]:
         """A list of strings, each accepted by ``item`` (``allowed`` says what passes)."""
-        raw = self._raw(name, required=required)
+        raw = self._raw(name, required, f"a list of strings, each {allowed}")
         if raw is None:
             return ()
         try:

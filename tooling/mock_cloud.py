@@ -38,6 +38,9 @@ class CloudMocks(pulumi.runtime.Mocks):
         self.aws_region = aws_region
         self.gcp_project = gcp_project
         self.gcp_region = gcp_region
+        # Provider id -> the region it was configured with, so a resource's
+        # ARN names the region of the provider it was registered with.
+        self._provider_regions: dict[str, str] = {}
 
     def call(
         self, args: pulumi.runtime.MockCallArgs
@@ -87,21 +90,27 @@ class CloudMocks(pulumi.runtime.Mocks):
         if not args.custom:
             return "", inputs
         package = args.typ.split(":", 1)[0]
+        if args.typ == "pulumi:providers:aws":
+            provider_id = f"{args.name}-{_suffix(args.typ, args.name)}"
+            self._provider_regions[provider_id] = str(inputs.get("region") or self.aws_region)
+            return provider_id, inputs
         if package == "aws":
-            return self._aws(args.typ, args.name, inputs)
+            provider_id = (args.provider or "").rsplit("::", 1)[-1]
+            region = self._provider_regions.get(provider_id, self.aws_region)
+            return self._aws(args.typ, args.name, inputs, region)
         if package == "gcp":
             return self._gcp(args.typ, args.name, inputs)
         return f"{args.name}-{_suffix(args.typ, args.name)}", inputs
 
-    def _aws(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        region = inputs.get("region") or self.aws_region
+    def _aws(
+        self, typ: str, name: str, inputs: dict[str, Any], provider_region: str
+    ) -> tuple[str, dict[str, Any]]:
+        region = inputs.get("region") or provider_region
         account = ACCOUNT_ID
         auto = f"{name}-{_suffix(typ, name)}"
         module = typ.split(":")[1].split("/")[0]
         state = dict(inputs)
         match typ:
-            case "pulumi:providers:aws":
-                return "aws-provider-id", state
             case "aws:s3/bucket:Bucket":
                 bucket = inputs.get("bucket") or auto
                 state |= {

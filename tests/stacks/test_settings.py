@@ -1,0 +1,131 @@
+"""Stack config validation: each bad value stops the program with a message naming the key."""
+
+from typing import Any
+
+import pytest
+
+from stacks.exceptions import ConfigError
+from tooling.synth import synth
+
+# (override, key the message must name, words the message must contain)
+BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
+    ({"crosscloud:clouds": "azure"}, "crosscloud:clouds", "allowed: aws, gcp, both"),
+    ({"crosscloud:environment": "staging"}, "crosscloud:environment", "allowed: dev, prod"),
+    ({"crosscloud:owner": None}, "crosscloud:owner", "is required"),
+    ({"crosscloud:costCentre": ""}, "crosscloud:costCentre", "is required"),
+    ({"crosscloud:owner": "bad owner!"}, "crosscloud:owner", "allowed"),
+    ({"crosscloud:alarmEmails": ["not-an-email"]}, "crosscloud:alarmEmails", "email address"),
+    ({"crosscloud:alarmEmails": "oops"}, "crosscloud:alarmEmails", "a list of strings"),
+    ({"crosscloud:billingAlarmUsd": "lots"}, "crosscloud:billingAlarmUsd", "whole number"),
+    ({"crosscloud:billingAlarmUsd": "0"}, "crosscloud:billingAlarmUsd", "from 1 to 1000000"),
+    ({"crosscloud:logRetentionDays": "10"}, "crosscloud:logRetentionDays", "one of 1, 3, 5, 7"),
+    ({"crosscloud:publicApi": "yes"}, "crosscloud:publicApi", "allowed: true, false"),
+    (
+        {"crosscloud:corsAllowedOrigins": ["http://evil.example.com"]},
+        "crosscloud:corsAllowedOrigins",
+        "https://",
+    ),
+    ({"crosscloud:dbInstanceClass": "t3.micro"}, "crosscloud:dbInstanceClass", "db.t4g.micro"),
+    ({"crosscloud:dbGcpTier": "huge"}, "crosscloud:dbGcpTier", "Cloud SQL tier"),
+    ({"crosscloud:dbAllocatedStorageGb": "5"}, "crosscloud:dbAllocatedStorageGb", "20 to 65536"),
+    (
+        {"crosscloud:dbAllocatedStorageGb": "100", "crosscloud:dbMaxAllocatedStorageGb": "50"},
+        "crosscloud:dbMaxAllocatedStorageGb",
+        "at least dbAllocatedStorageGb (100)",
+    ),
+    ({"crosscloud:dbBackupRetentionDays": "36"}, "crosscloud:dbBackupRetentionDays", "1 to 35"),
+    ({"crosscloud:functionMemoryMb": "64"}, "crosscloud:functionMemoryMb", "128 to 10240"),
+    ({"crosscloud:functionTimeoutSeconds": "60"}, "crosscloud:functionTimeoutSeconds", "1 to 30"),
+    (
+        {"crosscloud:functionReservedConcurrency": "0"},
+        "crosscloud:functionReservedConcurrency",
+        "1 to 1000",
+    ),
+    ({"crosscloud:functionMaxInstances": "-1"}, "crosscloud:functionMaxInstances", "1 to 1000"),
+    ({"crosscloud:functionArchitecture": "arm"}, "crosscloud:functionArchitecture", "arm64"),
+    ({"crosscloud:vpcCidr": "10.0.0.0/8"}, "crosscloud:vpcCidr", "/16 to /24"),
+    ({"crosscloud:natGateway": "maybe"}, "crosscloud:natGateway", "true, false"),
+    ({"crosscloud:gcpIngress": "PUBLIC"}, "crosscloud:gcpIngress", "ALLOW_INTERNAL_ONLY"),
+    ({"crosscloud:gcpInvokers": ["allUsers"]}, "crosscloud:gcpInvokers", "publicApi"),
+    ({"crosscloud:appSecrets": ["bad-name"]}, "crosscloud:appSecrets", "camelCase"),
+    ({"aws:region": None}, "aws:region", "required when clouds includes aws"),
+    ({"aws:region": "mars-1"}, "aws:region", "eu-west-1"),
+    ({"gcp:project": None}, "gcp:project", "required when clouds includes gcp"),
+    ({"gcp:region": "Europe"}, "gcp:region", "europe-west1"),
+]
+
+
+@pytest.mark.parametrize(
+    ("override", "key", "allowed"),
+    BAD_VALUES,
+    ids=[case[1] + "-" + str(i) for i, case in enumerate(BAD_VALUES)],
+)
+def test_bad_value_names_key_and_what_is_allowed(
+    override: dict[str, Any], key: str, allowed: str
+) -> None:
+    """One bad value → one ConfigError naming that key and what is allowed, nothing else."""
+    with pytest.raises(ConfigError) as caught:
+        synth("dev", overrides=override)
+    problems = caught.value.problems
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{key}: "), problems
+    assert allowed in problems[0]
+
+
+def test_config_error_registers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A config error stops the program before it registers any resource of its own."""
+    from tooling import synth as synth_module
+
+    registered: list[str] = []
+    original = synth_module.RecordingMonitor.RegisterResource
+
+    def spy(self: synth_module.RecordingMonitor, request: Any) -> Any:
+        registered.append(request.type)
+        return original(self, request)
+
+    monkeypatch.setattr(synth_module.RecordingMonitor, "RegisterResource", spy)
+    with pytest.raises(ConfigError):
+        synth("dev", overrides={"crosscloud:environment": "staging"})
+    # The runtime registers the root stack before the program starts; nothing else.
+    assert registered == ["pulumi:pulumi:Stack"]
+
+
+def test_all_problems_reported_at_once() -> None:
+    """Several bad keys are listed together, so one run shows everything to fix."""
+    with pytest.raises(ConfigError) as caught:
+        synth(
+            "dev",
+            overrides={"crosscloud:clouds": "azure", "crosscloud:functionMemoryMb": "1"},
+        )
+    message = str(caught.value)
+    assert "crosscloud:clouds" in message
+    assert "crosscloud:functionMemoryMb" in message
+    assert "Traceback" not in message
+
+
+def test_prod_requires_an_alarm_email_and_a_week_of_backups() -> None:
+    """Prod refuses an empty alarm list and fewer than 7 days of backups."""
+    with pytest.raises(ConfigError) as caught:
+        synth(
+            "prod",
+            overrides={"crosscloud:alarmEmails": [], "crosscloud:dbBackupRetentionDays": "3"},
+        )
+    keys = sorted(problem.split(":")[1] for problem in caught.value.problems)
+    assert keys == ["alarmEmails", "dbBackupRetentionDays"]
+
+
+def test_app_secret_must_be_set() -> None:
+    """A named app secret without a config value is a config error naming its key."""
+    with pytest.raises(ConfigError) as caught:
+        synth("dev", secrets={})
+    assert caught.value.problems == (
+        "crosscloud:apiToken: is required; set it with "
+        "`pulumi config set --secret crosscloud:apiToken`",
+    )
+
+
+def test_app_secret_in_plain_text_is_refused() -> None:
+    """A secret stored as plain config is refused: it would sit unencrypted in the stack file."""
+    with pytest.raises(ConfigError) as caught:
+        synth("dev", overrides={"crosscloud:apiToken": "plain"}, secrets={})
+    assert "stored in plain text" in caught.value.problems[0]
