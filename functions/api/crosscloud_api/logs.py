@@ -31,8 +31,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, separators=(",", ":"))
 
 
-class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Marks the handler this module installed, so it is installed only once."""
+class _JsonHandler(logging.Handler):
+    """Writes to the current sys.stdout (the platforms ship stdout to their log service)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write one formatted line; looked up per call so redirected stdout is honoured."""
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+        except Exception:  # logging must never break a request
+            self.handleError(record)
 
 
 def configure_logging(level: str = "INFO") -> logging.Logger:
@@ -40,7 +47,7 @@ def configure_logging(level: str = "INFO") -> logging.Logger:
     logger = logging.getLogger(LOGGER_NAME)
     logger.setLevel(level)
     if not any(isinstance(h, _JsonHandler) for h in logger.handlers):
-        handler = _JsonHandler(sys.stdout)
+        handler = _JsonHandler()
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
     # The platforms' root handlers would print every line a second time, unformatted.

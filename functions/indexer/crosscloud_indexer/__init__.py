@@ -1,0 +1,1 @@
+"""The S3 object indexer: keeps a DynamoDB row per object, in event order."""
