@@ -65,6 +65,8 @@ class AwsSettings:
     region: str
     vpc_cidr: str
     nat_gateway: bool
+    # Only for the local stack: every AWS API call goes to this emulator.
+    endpoint_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,17 @@ def _load_aws(cfg: ConfigReader) -> AwsSettings:
     vpc_cidr = cfg.string("vpcCidr")
     if vpc_cidr and not _is_cidr(vpc_cidr):
         cfg.problem("vpcCidr", f"got {vpc_cidr!r}; allowed: an IPv4 CIDR block from /16 to /24")
-    return AwsSettings(region=region, vpc_cidr=vpc_cidr, nat_gateway=cfg.boolean("natGateway"))
+    return AwsSettings(
+        region=region,
+        vpc_cidr=vpc_cidr,
+        nat_gateway=cfg.boolean("natGateway"),
+        endpoint_url=cfg.string(
+            "awsEndpointUrl",
+            required=False,
+            pattern=r"http://(localhost|127\.0\.0\.1):\d{1,5}",
+            allowed="empty, or a local emulator such as http://127.0.0.1:5000",
+        ),
+    )
 
 
 def _load_gcp(cfg: ConfigReader) -> GcpSettings:

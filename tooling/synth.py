@@ -93,26 +93,39 @@ class SynthResult:
         return (r for r in self.resources if r.parent == urn)
 
 
-def _unwrap_secrets(value: Any) -> tuple[Any, bool]:
-    """Strip the engine's secret wrappers; report whether anything inside was secret."""
+def _unwrap_secrets(value: Any, root: Path) -> tuple[Any, bool]:
+    """Strip the engine's secret wrappers; report whether anything inside was secret.
+
+    Assets and archives become plain data naming their file, so they compare
+    and print by content location rather than by object identity.
+    """
+    if isinstance(value, pulumi.FileArchive | pulumi.FileAsset):
+        return {type(value).__name__: _relative(value.path, root)}, False
     if rpc.is_rpc_secret(value):
-        inner, _ = _unwrap_secrets(rpc.unwrap_rpc_secret(value))
+        inner, _ = _unwrap_secrets(rpc.unwrap_rpc_secret(value), root)
         return inner, True
     if isinstance(value, dict):
-        pairs = {k: _unwrap_secrets(v) for k, v in value.items()}
+        pairs = {k: _unwrap_secrets(v, root) for k, v in value.items()}
         return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
     if isinstance(value, list):
-        items = [_unwrap_secrets(v) for v in value]
+        items = [_unwrap_secrets(v, root) for v in value]
         return [v for v, _ in items], any(s for _, s in items)
     return value, False
+
+
+def _relative(path: str, root: Path) -> str:
+    """A path relative to the program's root when inside it, so synths compare across checkouts."""
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(root)) if resolved.is_relative_to(root) else path
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """A mock monitor that also records parent, dependencies and options of each registration."""
 
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+    def __init__(self, mocks: pulumi.runtime.Mocks, root: Path = ROOT) -> None:
         """Record into ``self.recorded`` in registration order."""
         super().__init__(mocks)
+        self.root = root
         self.recorded: list[Resource] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
@@ -124,7 +137,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         inputs: dict[str, Any] = {}
         secret_keys: set[str] = set()
         for key, value in raw_inputs.items():
-            plain, secret = _unwrap_secrets(value)
+            plain, secret = _unwrap_secrets(value, self.root)
             inputs[key] = plain
             if secret:
                 secret_keys.add(key)
@@ -246,7 +259,7 @@ def synth(
         gcp_project=config.get("gcp:project", "offline-project"),
         gcp_region=config.get("gcp:region", "us-central1"),
     )
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, root.resolve())
     settings.reset_options(project=project, stack=stack)
     settings.set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack per synth
     pulumi.runtime.set_all_config(config, sorted(secret_keys))

@@ -7,6 +7,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacks.aws.alarm import metric_alarm
+from stacks.exceptions import CrosscloudError
 
 ENGINE_MAJOR = "16"
 PORT = 5432
@@ -158,7 +159,7 @@ class PostgresDatabase(pulumi.ComponentResource):
         self.address = self.instance.address
         self.port = self.instance.port
         self.db_name = args.db_name
-        self.secret_arn = self.instance.master_user_secrets.apply(lambda s: s[0].secret_arn)
+        self.secret_arn = self.instance.master_user_secrets.apply(_managed_secret_arn)
         self.register_outputs(
             {
                 "address": self.address,
@@ -167,3 +168,11 @@ class PostgresDatabase(pulumi.ComponentResource):
                 "security_group_id": self.security_group.id,
             }
         )
+
+
+def _managed_secret_arn(secrets: Sequence[aws.rds.outputs.InstanceMasterUserSecret]) -> str:
+    """The ARN of the secret RDS created for the master password."""
+    arn = secrets[0].secret_arn if secrets else None
+    if not arn:
+        raise CrosscloudError("RDS reported no managed master user secret for the database")
+    return arn

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
 from stacks.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from stacks.aws.app_secrets import AppSecrets, AppSecretsArgs
@@ -12,6 +11,7 @@ from stacks.aws.bucket import SecureBucket, SecureBucketArgs
 from stacks.aws.database import PostgresDatabase, PostgresDatabaseArgs
 from stacks.aws.network import PrivateNetwork, PrivateNetworkArgs
 from stacks.aws.object_index import ObjectIndex, ObjectIndexArgs
+from stacks.aws.providers import aws_provider
 from stacks.settings import Settings
 
 # The AWS/Billing metrics exist only in this region.
@@ -44,18 +44,8 @@ class AwsPlatform(pulumi.ComponentResource):
 
         # Explicit providers: every taggable resource gets the stack's tags
         # through default_tags, in whichever region it lives.
-        provider = aws.Provider(
-            f"{name}-provider",
-            region=settings.aws.region,
-            default_tags={"tags": settings.tags},
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        billing_provider = aws.Provider(
-            f"{name}-{BILLING_REGION}",
-            region=BILLING_REGION,
-            default_tags={"tags": settings.tags},
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        provider = aws_provider(f"{name}-provider", settings.aws.region, settings, self)
+        billing_provider = aws_provider(f"{name}-{BILLING_REGION}", BILLING_REGION, settings, self)
         regional = pulumi.ResourceOptions(parent=self, providers=[provider])
         stateful = pulumi.ResourceOptions(
             parent=self, providers=[provider], protect=settings.is_prod

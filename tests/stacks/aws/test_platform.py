@@ -93,3 +93,25 @@ def test_synth_is_deterministic(dev: SynthResult) -> None:
     assert sorted((r.urn, json.dumps(r.inputs, sort_keys=True)) for r in again.resources) == sorted(
         (r.urn, json.dumps(r.inputs, sort_keys=True)) for r in dev.resources
     )
+
+
+def test_local_stack_sends_every_call_to_the_emulator(synths: dict[str, SynthResult]) -> None:
+    """The local stack's providers target moto with path-style S3 and no account lookups."""
+    local = synths["local"]
+    providers = local.of_type("pulumi:providers:aws")
+    assert len(providers) == 2
+    for provider in providers:
+        (endpoints,) = json.loads(provider.inputs["endpoints"])
+        assert set(endpoints.values()) == {"http://127.0.0.1:5000"}
+        assert {"s3", "dynamodb", "secretsmanager", "sts"} <= set(endpoints)
+        assert provider.inputs["s3UsePathStyle"] == "true"
+        assert provider.inputs["skipRequestingAccountId"] == "true"
+    assert [r for r in local.resources if r.type.startswith("gcp:")] == []
+
+
+def test_real_stacks_never_target_an_emulator(dev: SynthResult, prod: SynthResult) -> None:
+    """dev and prod providers have no endpoint overrides and no static credentials."""
+    for result in (dev, prod):
+        for provider in result.of_type("pulumi:providers:aws"):
+            assert "endpoints" not in provider.inputs
+            assert "accessKey" not in provider.inputs
