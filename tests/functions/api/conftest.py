@@ -1,12 +1,22 @@
 """Fixtures for the API tests: the app on moto S3 or the GCS emulator, and SQLite channels."""
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
+import requests
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -23,6 +33,8 @@ from google.cloud import storage
 from google.oauth2 import service_account
 
 SIGNER_EMAIL = "url-signer@crosscloud-test.iam.gserviceaccount.com"
+API_DIR = Path(__file__).resolve().parents[3] / "functions" / "api"
+FF_SOURCES = Path(__file__).parent / "ff_sources"
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +76,7 @@ def s3_store(s3_bucket: str, aws_client: Callable[..., Any]) -> S3Store:
 
 
 @pytest.fixture
-def gcs_store(
-    gcs_client: storage.Client, gcs_endpoint: str, signing_credentials: Any
-) -> GcsStore:
+def gcs_store(gcs_client: storage.Client, gcs_endpoint: str, signing_credentials: Any) -> GcsStore:
     """The GCS store on a new emulator bucket, signing with the throwaway key."""
     bucket = f"crosscloud-{uuid.uuid4().hex[:12]}"
     gcs_client.create_bucket(bucket)
@@ -133,3 +143,137 @@ def log_lines(capsys: pytest.CaptureFixture[str]) -> Callable[[], list[dict[str,
         return [json.loads(line) for line in out.splitlines() if line.strip()]
 
     return read
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP response, from a test client or a real server, reduced to what tests compare."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body as JSON."""
+        return json.loads(self.body)
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header."""
+        values = self.all(name)
+        return values[0] if values else None
+
+    def all(self, name: str) -> list[str]:
+        """Every value of a (repeatable) header."""
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+
+class Caller(Protocol):
+    """Sends one raw request: the same bytes to a test client or to a server."""
+
+    def __call__(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Reply:
+        """Send the request."""
+        ...
+
+
+def test_client_caller(app: Flask) -> Caller:
+    """A Caller over a WSGI test client."""
+    # No cookie jar: it would replace the Cookie header the tests send themselves.
+    client = app.test_client(use_cookies=False)
+
+    def call(
+        method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Reply:
+        """Send through the test client (cookies only as the Cookie header, like a server)."""
+        response = client.open(path, method=method, data=body, headers=headers or {})
+        return Reply(response.status_code, list(response.headers.items()), response.get_data())
+
+    return call
+
+
+def server_caller(base_url: str) -> Caller:
+    """A Caller over HTTP to a running server."""
+
+    def call(
+        method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Reply:
+        """Send over a real socket."""
+        response = requests.request(
+            method, base_url + path, data=body, headers=headers or {}, timeout=30
+        )
+        raw_headers = list(response.raw.headers.items())
+        return Reply(response.status_code, raw_headers, response.content)
+
+    return call
+
+
+@contextmanager
+def functions_framework_server(
+    target: str, source: Path, env: dict[str, str]
+) -> Iterator[str]:
+    """Run the functions-framework CLI (gunicorn) on a free loopback port; yield its URL."""
+    with socket.socket() as sock:  # a port that was free a moment ago
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    cli = Path(sys.executable).parent / "functions-framework"
+    command = [str(cli), "--target", target, "--source", str(source),
+               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    full_env = {**os.environ, **env, "PYTHONPATH": str(API_DIR), "PYTHONDONTWRITEBYTECODE": "1"}
+    log = tempfile.TemporaryFile()
+    # Own process group: gunicorn's workers are stopped with their master.
+    process = subprocess.Popen(
+        command, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(process, base_url, log)
+        yield base_url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        log.close()
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], base_url: str, log: Any) -> None:
+    """Poll until the server answers; fail with its output if it exits or never answers."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"functions-framework exited:\n{log.read().decode(errors='replace')}")
+        try:
+            requests.get(base_url + "/__ready__", timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    log.seek(0)
+    pytest.fail(f"functions-framework did not start:\n{log.read().decode(errors='replace')}")
+
+
+@dataclass(frozen=True)
+class FrameworkKit:
+    """Helpers for functions-framework tests (test modules cannot import conftest)."""
+
+    sources: Path
+    api_dir: Path
+    server: Callable[[str, Path, dict[str, str]], Any]
+    test_client: Callable[[Flask], Caller]
+    http: Callable[[str], Caller]
+
+
+@pytest.fixture(scope="session")
+def ff() -> FrameworkKit:
+    """The functions-framework helpers."""
+    return FrameworkKit(
+        sources=FF_SOURCES,
+        api_dir=API_DIR,
+        server=functions_framework_server,
+        test_client=test_client_caller,
+        http=server_caller,
+    )

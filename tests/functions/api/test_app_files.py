@@ -209,7 +209,9 @@ def test_invalid_link_lifetime_is_400(files: FlaskClient, expires_in: Any) -> No
 
 def test_upload_link_accepts_a_put(files: FlaskClient) -> None:
     """The upload-link flow: PUT the bytes to the signed URL, then the object exists."""
-    response = files.post("/files/large/video.pdf/upload-link", json={"content_type": "application/pdf"})
+    response = files.post(
+        "/files/large/video.pdf/upload-link", json={"content_type": "application/pdf"}
+    )
     assert response.status_code == 200
     link = response.json
     assert link is not None

@@ -17,7 +17,11 @@ from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError, Va
 from crosscloud_api.storage.model import ObjectInfo, ObjectPage, SignedUrl
 
 TIMEOUT_SECONDS = 10
+# The library's default retry keeps trying for 120 s; an API request should
+# give up well within the function's own timeout and answer 503.
+RETRY_SECONDS = 10.0
 _UNAVAILABLE = (
+    api_exceptions.RetryError,
     api_exceptions.ServerError,
     api_exceptions.TooManyRequests,
     api_exceptions.Forbidden,
@@ -39,6 +43,7 @@ class GcsStore:
         client: storage.Client | None = None,
         signing_credentials: Credentials | None = None,
         signing_endpoint: str | None = None,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         """Sign with ``signing_credentials`` when given (a key), else through IAM signBlob."""
         self.bucket_name = bucket
@@ -46,6 +51,7 @@ class GcsStore:
         self._signing_credentials = signing_credentials
         self._signing_endpoint = signing_endpoint
         self._lock = threading.Lock()
+        self._retry = storage.retry.DEFAULT_RETRY.with_timeout(retry_seconds)
 
     @functools.cached_property
     def client(self) -> storage.Client:
@@ -66,6 +72,7 @@ class GcsStore:
                 max_results=limit,
                 page_token=cursor or None,
                 timeout=TIMEOUT_SECONDS,
+                retry=self._retry,
             )
             page = next(blobs.pages)
             items = [_info(blob) for blob in page]
@@ -75,13 +82,15 @@ class GcsStore:
         """Upload in one request (inline uploads are small) and report what GCS stored."""
         blob = self.bucket.blob(key)
         with _Translated(missing="bucket"):
-            blob.upload_from_string(data, content_type=content_type, timeout=TIMEOUT_SECONDS)
+            blob.upload_from_string(
+                data, content_type=content_type, timeout=TIMEOUT_SECONDS, retry=self._retry
+            )
         return _info(blob)
 
     def head(self, key: str) -> ObjectInfo:
         """The object's metadata."""
         with _Translated(missing="object"):
-            blob = self.bucket.get_blob(key, timeout=TIMEOUT_SECONDS)
+            blob = self.bucket.get_blob(key, timeout=TIMEOUT_SECONDS, retry=self._retry)
         if blob is None:
             raise NotFoundError("object not found")
         return _info(blob)
@@ -89,7 +98,7 @@ class GcsStore:
     def delete(self, key: str) -> None:
         """Delete the object."""
         with _Translated(missing="object"):
-            self.bucket.blob(key).delete(timeout=TIMEOUT_SECONDS)
+            self.bucket.blob(key).delete(timeout=TIMEOUT_SECONDS, retry=self._retry)
 
     def download_url(self, key: str, expires_in: int) -> SignedUrl:
         """A V4 signed GET URL."""

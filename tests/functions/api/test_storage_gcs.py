@@ -1,0 +1,73 @@
+"""The GCS store's V4 signed URLs and Secret Manager reads, against the emulator and fakes."""
+
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError
+from crosscloud_api.secrets import gcp_secret
+from crosscloud_api.storage.gcs import GcsStore
+from google.api_core import exceptions as api_exceptions
+
+
+def test_signed_download_url_is_v4_for_the_service_account(
+    gcs_store: GcsStore, signing_credentials: Any
+) -> None:
+    """The URL carries the V4 algorithm, the signer, the lifetime and a 2048-bit signature."""
+    gcs_store.put("signed/a.txt", b"hello", "text/plain")
+    signed = gcs_store.download_url("signed/a.txt", 900)
+    query = parse_qs(urlsplit(signed.url).query)
+    assert query["X-Goog-Algorithm"] == ["GOOG4-RSA-SHA256"]
+    assert query["X-Goog-Credential"][0].startswith(f"{signing_credentials.service_account_email}/")
+    assert query["X-Goog-Expires"] == ["900"]
+    assert len(query["X-Goog-Signature"][0]) == 512
+    assert urlsplit(signed.url).path.endswith("/signed/a.txt")
+    assert requests.get(signed.url, timeout=10).content == b"hello"
+
+
+def test_missing_object_and_missing_bucket(gcs_store: GcsStore, gcs_client: Any) -> None:
+    """A missing object is NotFoundError; a missing bucket is an unavailable backend."""
+    with pytest.raises(NotFoundError):
+        gcs_store.head("absent.txt")
+    with pytest.raises(NotFoundError):
+        gcs_store.delete("absent.txt")
+    with pytest.raises(BackendUnavailableError):
+        GcsStore("no-such-bucket-anywhere", client=gcs_client).check()
+
+
+def test_unreachable_gcs_is_backend_unavailable(gcs_client: Any) -> None:
+    """A refused connection maps to BackendUnavailableError."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    client = storage.Client(
+        project="p",
+        credentials=AnonymousCredentials(),  # type: ignore[arg-type]  # no auth offline
+        client_options={"api_endpoint": "http://127.0.0.1:1"},
+    )
+    with pytest.raises(BackendUnavailableError):
+        GcsStore("b", client=client, retry_seconds=0.5).check()
+
+
+def test_secret_manager_read_and_failure() -> None:
+    """A secret version's payload is decoded; API errors name only the backend."""
+
+    class FakeSecretManager:
+        """The one method of SecretManagerServiceClient the code uses."""
+
+        def __init__(self, fail: bool) -> None:
+            """Answer or fail."""
+            self.fail = fail
+
+        def access_secret_version(self, name: str, timeout: float) -> Any:
+            """Return a payload shaped like the real response."""
+            if self.fail:
+                raise api_exceptions.PermissionDenied("denied")
+            return SimpleNamespace(payload=SimpleNamespace(data=f"pw-of-{name}".encode()))
+
+    name = "projects/p/secrets/db/versions/1"
+    assert gcp_secret(FakeSecretManager(fail=False), name) == f"pw-of-{name}"
+    with pytest.raises(BackendUnavailableError, match="credentials store"):
+        gcp_secret(FakeSecretManager(fail=True), name)
