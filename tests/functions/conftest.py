@@ -38,9 +38,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def load_event(name: str) -> dict[str, Any]:
-    """A sample event from tests/functions/events/<name>.json (a fresh copy each time)."""
-    return json.loads((EVENTS_DIR / f"{name}.json").read_text())
+def load_event(name: str, replace: dict[str, str] | None = None) -> dict[str, Any]:
+    """A sample event from tests/functions/events/<name>.json, a fresh copy each time.
+
+    ``replace`` substitutes placeholder text (e.g. the sample bucket name) everywhere,
+    including inside SQS bodies that hold JSON as a string.
+    """
+    text = (EVENTS_DIR / f"{name}.json").read_text()
+    for old, new in (replace or {}).items():
+        text = text.replace(old, new)
+    return json.loads(text)
+
+
+@pytest.fixture
+def events() -> Callable[..., dict[str, Any]]:
+    """The sample-event loader."""
+    return load_event
 
 
 @dataclass(frozen=True)

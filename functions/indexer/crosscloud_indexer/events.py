@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import unquote_plus
 
@@ -75,12 +76,25 @@ def _object_event(record: dict[str, Any]) -> ObjectEvent | None:
         bucket = s3["bucket"]["name"]
         # Keys arrive URL-encoded, with spaces as '+'.
         key = unquote_plus(s3["object"]["key"])
-        sequencer = normalize_sequencer(s3["object"]["sequencer"])
+        sequencer = _sequencer(record)
     except (KeyError, TypeError, ValueError) as exc:
         raise BadRecordError(f"malformed {name} record") from exc
     if not bucket or not key:
         raise BadRecordError(f"{name} record without bucket or key")
     return ObjectEvent(bucket=bucket, key=key, change=change, sequencer=sequencer)
+
+
+def _sequencer(record: dict[str, Any]) -> str:
+    """The record's sequencer, or one derived from its eventTime when it has none.
+
+    Real S3 always sends a sequencer for puts and deletes; emulators (moto) leave
+    it out. Millisecond event times order such events well enough locally.
+    """
+    value = record["s3"]["object"].get("sequencer")
+    if value:
+        return normalize_sequencer(value)
+    moment = datetime.fromisoformat(record["eventTime"].replace("Z", "+00:00"))
+    return normalize_sequencer(f"{int(moment.timestamp() * 1000):X}")
 
 
 def normalize_sequencer(value: str) -> str:

@@ -1,5 +1,6 @@
 """Fixtures for the API tests: the app on moto S3 or the GCS emulator, and SQLite channels."""
 
+import importlib.util
 import json
 import os
 import signal
@@ -9,7 +10,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +19,14 @@ from typing import Any, Protocol
 import pytest
 import requests
 import sqlalchemy as sa
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from crosscloud_api import Services, Settings, create_app
 from crosscloud_api.channels import ChannelRepository
 from crosscloud_api.settings import UrlDatabase
 from crosscloud_api.storage import ObjectStore
 from crosscloud_api.storage.gcs import GcsStore
 from crosscloud_api.storage.s3 import CLIENT_CONFIG, S3Store
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from flask.testing import FlaskClient
 from google.auth.credentials import AnonymousCredentials
@@ -209,9 +210,7 @@ def server_caller(base_url: str) -> Caller:
 
 
 @contextmanager
-def functions_framework_server(
-    target: str, source: Path, env: dict[str, str]
-) -> Iterator[str]:
+def functions_framework_server(target: str, source: Path, env: dict[str, str]) -> Generator[str]:
     """Run the functions-framework CLI (gunicorn) on a free loopback port; yield its URL."""
     with socket.socket() as sock:  # a port that was free a moment ago
         sock.bind(("127.0.0.1", 0))
@@ -220,7 +219,7 @@ def functions_framework_server(
     command = [str(cli), "--target", target, "--source", str(source),
                "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     full_env = {**os.environ, **env, "PYTHONPATH": str(API_DIR), "PYTHONDONTWRITEBYTECODE": "1"}
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server
     # Own process group: gunicorn's workers are stopped with their master.
     process = subprocess.Popen(
         command, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -277,3 +276,14 @@ def ff() -> FrameworkKit:
         test_client=test_client_caller,
         http=server_caller,
     )
+
+
+@pytest.fixture(scope="session")
+def echo_app() -> Flask:
+    """The echo test app (the inner app of ff_sources/echo_main.py)."""
+    spec = importlib.util.spec_from_file_location("echo_main_inner", FF_SOURCES / "echo_main.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.inner

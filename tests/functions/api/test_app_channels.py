@@ -59,12 +59,15 @@ def test_replace_rejects_mismatched_id_and_missing_count(client: FlaskClient) ->
     _create(client)
     mismatch = client.put("/channels/space-news", json={**CHANNEL, "id": "other"})
     assert mismatch.status_code == 400
-    assert mismatch.json is not None and mismatch.json["field"] == "id"
+    assert mismatch.json is not None
+    assert mismatch.json["field"] == "id"
     missing = client.put("/channels/space-news", json={"name": "n", "url": "https://x.io"})
     assert missing.status_code == 400
-    assert missing.json is not None and missing.json["field"] == "subscriber_count"
+    assert missing.json is not None
+    assert missing.json["field"] == "subscriber_count"
     stored = client.get("/channels/space-news").json
-    assert stored is not None and stored["name"] == "Space News"
+    assert stored is not None
+    assert stored["name"] == "Space News"
 
 
 def test_delete_then_404(client: FlaskClient) -> None:
@@ -127,7 +130,8 @@ def test_invalid_channel_is_rejected_before_any_write(
     response = client.post("/channels", json=body)
     if field is None:  # a numeric string is accepted as a count
         assert response.status_code == 201
-        assert response.json is not None and response.json["subscriber_count"] == 12
+        assert response.json is not None
+        assert response.json["subscriber_count"] == 12
         return
     assert response.status_code == 400
     assert response.json is not None
@@ -140,10 +144,12 @@ def test_non_json_body_is_415_and_malformed_json_is_400(client: FlaskClient) -> 
     """The media type is checked before the body is parsed."""
     form = client.post("/channels", data={"id": "x"})
     assert form.status_code == 415
-    assert form.json is not None and form.json["error"] == "unsupported_media_type"
+    assert form.json is not None
+    assert form.json["error"] == "unsupported_media_type"
     broken = client.post("/channels", data="{not json", content_type="application/json")
     assert broken.status_code == 400
-    assert broken.json is not None and broken.json["field"] == "body"
+    assert broken.json is not None
+    assert broken.json["field"] == "body"
 
 
 @pytest.mark.parametrize(
@@ -155,7 +161,8 @@ def test_invalid_list_parameters(client: FlaskClient, query: str, field: str) ->
     """Bad or repeated query parameters give 400 naming the parameter."""
     response = client.get(f"/channels?{query}")
     assert response.status_code == 400
-    assert response.json is not None and response.json["field"] == field
+    assert response.json is not None
+    assert response.json["field"] == field
 
 
 def test_database_down_is_503_with_retry_after(

@@ -25,14 +25,16 @@ def test_unknown_route_is_json_404(client: FlaskClient) -> None:
     response = client.get("/nope")
     assert response.status_code == 404
     assert response.is_json
-    assert response.json is not None and response.json["error"] == "not_found"
+    assert response.json is not None
+    assert response.json["error"] == "not_found"
 
 
 def test_wrong_method_is_json_405_with_allow(client: FlaskClient) -> None:
     """405 keeps the Allow header."""
     response = client.patch("/channels")
     assert response.status_code == 405
-    assert response.json is not None and response.json["error"] == "method_not_allowed"
+    assert response.json is not None
+    assert response.json["error"] == "method_not_allowed"
     assert set(response.headers["Allow"].split(", ")) == {"GET", "POST", "HEAD", "OPTIONS"}
 
 

@@ -80,7 +80,8 @@ def test_multipart_without_file_part_is_400(files: FlaskClient) -> None:
     """The file part is required."""
     response = files.post("/files", data={"key": "a.txt"}, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert response.json is not None and response.json["field"] == "file"
+    assert response.json is not None
+    assert response.json["field"] == "file"
 
 
 def test_listing_filters_by_prefix(files: FlaskClient) -> None:
@@ -97,7 +98,8 @@ def test_listing_pages_with_the_cursor(client: FlaskClient) -> None:
         assert _upload(client, key, b"x", "text/plain").status_code == 201
     files = client
     first = files.get("/files?prefix=a/&limit=2").json
-    assert first is not None and first["next_cursor"]
+    assert first is not None
+    assert first["next_cursor"]
     second = files.get("/files", query_string={"prefix": "a/", "cursor": first["next_cursor"]})
     assert second.json is not None
     keys = [i["key"] for i in first["items"]] + [i["key"] for i in second.json["items"]]
@@ -125,7 +127,8 @@ def test_invalid_keys_are_400_and_store_nothing(files: FlaskClient, key: str) ->
     """Keys that could escape a prefix or confuse clients are refused before any write."""
     response = _upload(files, key)
     assert response.status_code == 400
-    assert response.json is not None and response.json["field"] == "key"
+    assert response.json is not None
+    assert response.json["field"] == "key"
     assert _keys(files) == []
 
 
@@ -133,7 +136,8 @@ def test_disallowed_content_type_is_415_and_stores_nothing(files: FlaskClient) -
     """Only allow-listed media types may be stored."""
     response = _upload(files, "evil.html", b"<script>", "text/html")
     assert response.status_code == 415
-    assert response.json is not None and response.json["field"] == "content_type"
+    assert response.json is not None
+    assert response.json["field"] == "content_type"
     assert _keys(files) == []
 
 
@@ -142,7 +146,8 @@ def test_bad_base64_is_400(files: FlaskClient) -> None:
     body = {"key": "a.txt", "content": "not base64!", "content_type": "text/plain"}
     response = files.post("/files", json=body)
     assert response.status_code == 400
-    assert response.json is not None and response.json["field"] == "content"
+    assert response.json is not None
+    assert response.json["field"] == "content"
 
 
 def test_other_request_media_type_is_415(files: FlaskClient) -> None:
@@ -172,7 +177,8 @@ def test_request_over_the_request_limit_is_413(files: FlaskClient) -> None:
     body, content_type = _multipart(fields)
     response = files.post("/files", data=body, content_type=content_type)
     assert response.status_code == 413
-    assert response.json is not None and response.json["error"] == "payload_too_large"
+    assert response.json is not None
+    assert response.json["error"] == "payload_too_large"
 
 
 def test_download_link_defaults_and_works(files: FlaskClient) -> None:
@@ -192,7 +198,8 @@ def test_download_link_honours_expires_in(files: FlaskClient, store: ObjectStore
     """The requested lifetime is signed into the URL."""
     _upload(files, "p.png")
     response = files.post("/files/p.png/link", json={"expires_in": 120})
-    assert response.json is not None and response.json["expires_in"] == 120
+    assert response.json is not None
+    assert response.json["expires_in"] == 120
     query = parse_qs(urlsplit(response.json["url"]).query)
     expires = query.get("X-Amz-Expires") or query.get("X-Goog-Expires")
     assert expires == ["120"]
@@ -204,7 +211,8 @@ def test_invalid_link_lifetime_is_400(files: FlaskClient, expires_in: Any) -> No
     _upload(files, "p.png")
     response = files.post("/files/p.png/link", json={"expires_in": expires_in})
     assert response.status_code == 400
-    assert response.json is not None and response.json["field"] == "expires_in"
+    assert response.json is not None
+    assert response.json["field"] == "expires_in"
 
 
 def test_upload_link_accepts_a_put(files: FlaskClient) -> None:
@@ -228,7 +236,8 @@ def test_upload_link_requires_an_allowed_type(files: FlaskClient) -> None:
     """The upload link is bound to an allow-listed content type."""
     missing = files.post("/files/a.exe/upload-link", json={})
     assert missing.status_code == 400
-    assert missing.json is not None and missing.json["field"] == "content_type"
+    assert missing.json is not None
+    assert missing.json["field"] == "content_type"
     bad = files.post("/files/a.exe/upload-link", json={"content_type": "application/x-msdownload"})
     assert bad.status_code == 415
 
@@ -239,4 +248,5 @@ def test_repeated_or_invalid_list_parameters_are_400(files: FlaskClient) -> None
                          ("?prefix=/", "prefix")]:  # fmt: skip
         response = files.get(f"/files{query}")
         assert response.status_code == 400, query
-        assert response.json is not None and response.json["field"] == field
+        assert response.json is not None
+        assert response.json["field"] == field

@@ -12,6 +12,7 @@ from crosscloud_api.channels import ChannelFields, ChannelRepository
 from crosscloud_api.database import build_engine
 from crosscloud_api.exceptions import BackendUnavailableError, ConflictError, NotFoundError
 from crosscloud_api.settings import RdsDatabase
+from sqlalchemy import exc as sa_exc
 
 FIELDS = ChannelFields(name="Space", url="https://example.com", subscriber_count=7)
 
@@ -175,7 +176,7 @@ def test_rds_engine_rereads_a_rotated_secret(
         secrets_client=lambda: secrets,
     )
     try:
-        with pytest.raises(sa.exc.DatabaseError):
+        with pytest.raises(sa_exc.DatabaseError):
             engine.connect().close()
         current = {"username": postgres_server.user, "password": postgres_server.password}
         secrets.put_secret_value(SecretId=arn, SecretString=json.dumps(current))

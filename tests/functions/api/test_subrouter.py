@@ -30,7 +30,9 @@ def call(request: pytest.FixtureRequest, ff: Any) -> Caller:
     if request.param == "server":
         return ff.http(request.getfixturevalue("echo_server"))
     source = ff.sources / "echo_main.py"
-    return ff.test_client(functions_framework.create_app(target="echo_function", source=str(source)))
+    return ff.test_client(
+        functions_framework.create_app(target="echo_function", source=str(source))
+    )
 
 
 def test_method_path_and_repeated_query_keys(call: Caller) -> None:
@@ -71,7 +73,7 @@ def test_urlencoded_form(call: Caller) -> None:
 def test_multipart_with_binary_file(call: Caller) -> None:
     """Multipart fields and a binary file part, byte for byte."""
     upload = FileStorage(io.BytesIO(BINARY), "cat.png", content_type="image/png")
-    fields = MultiDict([("title", "cat"), ("file", upload)])
+    fields: MultiDict[str, Any] = MultiDict([("title", "cat"), ("file", upload)])
     boundary, body = encode_multipart(fields)
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     seen = call("POST", "/echo/m", body, headers).json()

@@ -11,6 +11,7 @@ from google.api_core import exceptions as api_exceptions
 from google.auth import exceptions as auth_exceptions
 from google.auth.credentials import Credentials
 from google.cloud import storage
+from google.cloud.storage.retry import DEFAULT_RETRY
 from requests import exceptions as requests_exceptions
 
 from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError, ValidationError
@@ -51,7 +52,7 @@ class GcsStore:
         self._signing_credentials = signing_credentials
         self._signing_endpoint = signing_endpoint
         self._lock = threading.Lock()
-        self._retry = storage.retry.DEFAULT_RETRY.with_timeout(retry_seconds)
+        self._retry = DEFAULT_RETRY.with_timeout(retry_seconds)
 
     @functools.cached_property
     def client(self) -> storage.Client:

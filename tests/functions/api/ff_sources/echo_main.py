@@ -39,14 +39,20 @@ def lookup_failed(_: LookupError) -> tuple[dict[str, str], int]:
 def echo(rest: str) -> dict[str, Any]:
     """Describe the request as the inner app sees it."""
     request = flask.request
-    raw = b"" if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded") else request.get_data()
+    raw = (
+        b""
+        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
+        else request.get_data()
+    )
     return {
         "method": request.method,
         "path": request.path,
         "rest": rest,
         "query": request.query_string.decode(),
         "args": request.args.to_dict(flat=False),
-        "headers": {k: request.headers.getlist(k) for k in request.headers.keys() if k.startswith("X-")},
+        "headers": {
+            k: request.headers.getlist(k) for k, _ in request.headers if k.startswith("X-")
+        },
         "cookies": request.cookies.to_dict(flat=False),
         "json": request.get_json(silent=True) if request.is_json else None,
         "form": request.form.to_dict(flat=False),
@@ -68,7 +74,7 @@ def echo(rest: str) -> dict[str, Any]:
 def custom_status() -> tuple[bytes, int, list[tuple[str, str]]]:
     """A non-200 status, repeated headers and a binary body."""
     headers = [("X-Custom", "a"), ("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/")]
-    return bytes(range(256)), 418, headers + [("Content-Type", "application/octet-stream")]
+    return bytes(range(256)), 418, [*headers, ("Content-Type", "application/octet-stream")]
 
 
 @inner.route("/lookup")

@@ -1,0 +1,145 @@
+"""The Cloud Functions entry point main.api, configured from the environment like on GCP."""
+
+import base64
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import functions_framework
+import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+Caller = Any  # see conftest: call(method, path, body=b"", headers=None) -> Reply
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+@pytest.fixture(scope="module")
+def gcp_like_env(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment of the deployed function (the bucket on moto, so uploads can be read back)."""
+    bucket = f"main-{uuid.uuid4().hex[:12]}"
+    credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="eu-west-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    database = tmp_path_factory.mktemp("main") / "channels.db"
+    return {
+        "STORAGE_URL": f"s3://{bucket}",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        **credentials,
+    }
+
+
+@pytest.fixture(scope="module")
+def main_server(ff: Any, gcp_like_env: dict[str, str]) -> Iterator[str]:
+    """main.py behind the functions-framework CLI."""
+    with ff.server("api", ff.api_dir / "main.py", gcp_like_env) as url:
+        yield url
+
+
+@pytest.fixture(params=["test_client", "server"])
+def call(
+    request: pytest.FixtureRequest,
+    ff: Any,
+    gcp_like_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Caller:
+    """main.api in-process (functions_framework.create_app) and over a socket."""
+    if request.param == "server":
+        return ff.http(request.getfixturevalue("main_server"))
+    for name, value in gcp_like_env.items():
+        monkeypatch.setenv(name, value)
+    return ff.test_client(
+        functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
+    )
+
+
+def _bucket_object(env: dict[str, str], key: str) -> bytes:
+    """Read an object back from moto."""
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name="eu-west-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return s3.get_object(Bucket=env["STORAGE_URL"][5:], Key=key)["Body"].read()
+
+
+def test_health_and_execution_id(call: Caller) -> None:
+    """/health answers; the platform's Function-Execution-Id becomes the request id."""
+    reply = call("GET", "/health", headers={"Function-Execution-Id": "exec-42"})
+    assert reply.status == 200
+    assert reply.json() == {"status": "ok"}
+    assert reply.header("X-Request-Id") == "exec-42"
+
+
+def test_channel_round_trip(call: Caller) -> None:
+    """A JSON body is created and read back through the sub-router."""
+    channel_id = f"ch-{uuid.uuid4().hex[:8]}"
+    body = json.dumps({"id": channel_id, "name": "Main", "url": "https://example.com"}).encode()
+    created = call("POST", "/channels", body, {"Content-Type": "application/json"})
+    assert created.status == 201
+    assert created.header("Location") == f"/channels/{channel_id}"
+    assert call("GET", f"/channels/{channel_id}").json()["name"] == "Main"
+
+
+def test_repeated_query_key_reaches_the_app(call: Caller) -> None:
+    """A repeated single-valued parameter is seen (and refused) by the inner app."""
+    reply = call("GET", "/channels?limit=1&limit=2")
+    assert reply.status == 400
+    assert reply.json()["field"] == "limit"
+
+
+def test_multipart_upload_stores_exact_bytes(call: Caller, gcp_like_env: dict[str, str]) -> None:
+    """A multipart binary upload lands in the bucket byte for byte."""
+    key = f"uploads/{uuid.uuid4().hex}.png"
+    upload = FileStorage(io.BytesIO(PNG), "cat.png", content_type="image/png")
+    boundary, body = encode_multipart(MultiDict([("key", key), ("file", upload)]))
+    reply = call(
+        "POST", "/files", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    assert reply.status == 201, reply.body
+    assert reply.json()["size"] == len(PNG)
+    assert (
+        hashlib.sha256(_bucket_object(gcp_like_env, key)).digest() == hashlib.sha256(PNG).digest()
+    )
+
+
+def test_json_upload_stores_exact_bytes(call: Caller, gcp_like_env: dict[str, str]) -> None:
+    """A base64 JSON upload lands in the bucket byte for byte."""
+    key = f"uploads/{uuid.uuid4().hex}.png"
+    document = {"key": key, "content": base64.b64encode(PNG).decode(), "content_type": "image/png"}
+    reply = call(
+        "POST", "/files", json.dumps(document).encode(), {"Content-Type": "application/json"}
+    )
+    assert reply.status == 201
+    assert _bucket_object(gcp_like_env, key) == PNG
+
+
+def test_inner_404_and_405_are_json(call: Caller) -> None:
+    """Routing errors come from the inner app, as JSON, with Allow on 405."""
+    missing = call("GET", "/nowhere")
+    assert missing.status == 404
+    assert missing.json()["error"] == "not_found"
+    wrong = call("DELETE", "/health")
+    assert wrong.status == 405
+    assert "GET" in (wrong.header("Allow") or "")
+
+
+def test_validation_error_is_json_400(call: Caller) -> None:
+    """Validation errors name the field."""
+    reply = call("POST", "/channels", b'{"id": "Bad Id"}', {"Content-Type": "application/json"})
+    assert reply.status == 400
+    assert reply.json()["field"] == "id"
