@@ -265,4 +265,12 @@ class CloudMocks(pulumi.runtime.Mocks):
                     "serviceConfig": service_config,
                     "state": "ACTIVE",
                 }
+            case (
+                "gcp:monitoring/notificationChannel:NotificationChannel"
+                | "gcp:monitoring/alertPolicy:AlertPolicy"
+            ):
+                # Monitoring names end in a server-assigned number; the id is the name.
+                collection = "notificationChannels" if "Channel" in typ else "alertPolicies"
+                resource_name = f"projects/{project}/{collection}/{int(_suffix(typ, name), 16)}"
+                return resource_name, state | {"name": resource_name}
         return f"projects/{project}/{typ.rsplit(':', 1)[1].lower()}/{auto}", state
