@@ -1,0 +1,114 @@
+"""The API on Cloud Functions (2nd gen), invocable only by the members the stack names."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+# The @functions_framework.http function in functions/api/main.py (a test keeps them in step).
+ENTRY_POINT = "api"
+RUNTIME = "python312"
+PUBLIC_MEMBER = "allUsers"
+
+
+@dataclass(frozen=True)
+class SecretEnv:
+    """A Secret Manager secret exposed as an environment variable, pinned to one version."""
+
+    secret_id: pulumi.Input[str]
+    version: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class ApiFunctionArgs:
+    """Code, identity, limits and who may call it."""
+
+    project: str
+    location: str
+    source_bucket: pulumi.Input[str]
+    source_object: pulumi.Input[str]
+    service_account_email: pulumi.Input[str]
+    memory_mb: int
+    timeout_seconds: int
+    max_instances: int
+    ingress: str
+    environment: Mapping[str, pulumi.Input[str]]
+    secret_environment: Mapping[str, SecretEnv]
+    # IAM members granted roles/run.invoker; allUsers is added only when ``public``.
+    invokers: Sequence[str] = field(default_factory=tuple)
+    public: bool = False
+    # Grants the deployment checks (secret access), so they must exist first.
+    wait_for: Sequence[pulumi.Resource] = field(default_factory=tuple)
+
+
+class ApiFunction(pulumi.ComponentResource):
+    """The function and its ``roles/run.invoker`` bindings on the underlying Cloud Run service.
+
+    A 2nd gen function is a Cloud Run service; Cloud Run checks
+    ``run.invoker`` on every request, so with no bindings nobody may call it.
+    """
+
+    function: gcp.cloudfunctionsv2.Function
+    url: pulumi.Output[str]
+    service_name: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: ApiFunctionArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        """Create the function and one invoker binding per member."""
+        super().__init__("crosscloud:gcp:ApiFunction", name, None, opts)
+        secret_env: list[
+            gcp.cloudfunctionsv2.FunctionServiceConfigSecretEnvironmentVariableArgsDict
+        ] = [
+            {
+                "key": key,
+                "project_id": args.project,
+                "secret": secret.secret_id,
+                # A pinned version: a new secret value is a new version and a
+                # visible redeploy, never a silent change on the next cold start.
+                "version": secret.version,
+            }
+            for key, secret in sorted(args.secret_environment.items())
+        ]
+        self.function = gcp.cloudfunctionsv2.Function(
+            name,
+            name=name,
+            location=args.location,
+            description="crosscloud API",
+            build_config={
+                "runtime": RUNTIME,
+                "entry_point": ENTRY_POINT,
+                "source": {
+                    "storage_source": {"bucket": args.source_bucket, "object": args.source_object}
+                },
+            },
+            service_config={
+                "service_account_email": args.service_account_email,
+                "available_memory": f"{args.memory_mb}M",
+                "timeout_seconds": args.timeout_seconds,
+                "max_instance_count": args.max_instances,
+                "ingress_settings": args.ingress,
+                "all_traffic_on_latest_revision": True,
+                "environment_variables": dict(args.environment),
+                "secret_environment_variables": secret_env,
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.wait_for)),
+        )
+        # The Cloud Run service's resource name ends with its short name.
+        self.service_name = self.function.service_config.apply(
+            lambda config: (config.service or "").rsplit("/", 1)[-1] if config else ""
+        )
+        members = [*args.invokers, *([PUBLIC_MEMBER] if args.public else [])]
+        for member in members:
+            gcp.cloudrunv2.ServiceIamMember(
+                f"{name}-invoker-{member.replace(':', '-')}",
+                project=args.project,
+                location=args.location,
+                name=self.service_name,
+                role="roles/run.invoker",
+                member=member,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.url = self.function.url
+        self.register_outputs({"url": self.url, "serviceName": self.service_name})

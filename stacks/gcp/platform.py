@@ -1,0 +1,181 @@
+"""Everything crosscloud runs on Google Cloud, under one component."""
+
+import re
+from dataclasses import dataclass
+
+import pulumi
+
+from stacks.gcp.alerting import Alerting, AlertingArgs
+from stacks.gcp.bucket import SecureBucket, SecureBucketArgs
+from stacks.gcp.database import PostgresInstance, PostgresInstanceArgs
+from stacks.gcp.function import ApiFunction, ApiFunctionArgs, SecretEnv
+from stacks.gcp.function_source import FunctionSource, FunctionSourceArgs
+from stacks.gcp.providers import gcp_provider
+from stacks.gcp.runtime_identity import RuntimeIdentity, RuntimeIdentityArgs
+from stacks.gcp.secrets import AppSecrets, AppSecretsArgs
+from stacks.settings import Settings
+from tooling.archive import build_source_archive
+
+# functions/api, zipped as Cloud Functions expects it (main.py at the root).
+API_SOURCE = "api"
+
+
+@dataclass(frozen=True)
+class GcpPlatformArgs:
+    """The validated stack settings; ``settings.gcp`` must be set."""
+
+    settings: Settings
+
+
+def env_name(secret_name: str) -> str:
+    """The environment variable an app secret arrives in: ``apiToken`` -> ``API_TOKEN``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", secret_name).upper()
+
+
+class GcpPlatform(pulumi.ComponentResource):
+    """Provider, APIs, buckets, secrets, Cloud SQL, the API function and its alerts on GCP.
+
+    In prod the stateful parts (buckets, database, secrets) are
+    ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them.
+    """
+
+    def __init__(
+        self, name: str, args: GcpPlatformArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        """Build the Google Cloud part of the stack."""
+        super().__init__("crosscloud:gcp:Platform", name, None, opts)
+        settings = args.settings
+        gcp = settings.gcp
+        if gcp is None:
+            raise ValueError("GcpPlatform needs settings.gcp")
+        prefix = settings.resource_prefix()
+
+        # Explicit provider: every labelable resource gets the stack's labels
+        # through default_labels, in the stack's own project and region.
+        provider = gcp_provider(f"{name}-provider", settings, self)
+        regional = pulumi.ResourceOptions(parent=self, providers=[provider])
+        stateful = pulumi.ResourceOptions(
+            parent=self, providers=[provider], protect=settings.is_prod
+        )
+        noncurrent_days = 90 if settings.is_prod else 7
+
+        self.source_bucket = SecureBucket(
+            f"{prefix}-source",
+            SecureBucketArgs(
+                location=gcp.region,
+                noncurrent_version_days=noncurrent_days,
+                force_destroy=not settings.is_prod,
+            ),
+            opts=stateful,
+        )
+        self.uploads = SecureBucket(
+            f"{prefix}-uploads",
+            SecureBucketArgs(
+                location=gcp.region,
+                noncurrent_version_days=noncurrent_days,
+                cors_origins=settings.cors_origins,
+                force_destroy=not settings.is_prod,
+            ),
+            opts=stateful,
+        )
+        archive = build_source_archive(API_SOURCE)
+        self.source = FunctionSource(
+            f"{prefix}-api-source",
+            FunctionSourceArgs(
+                bucket=self.source_bucket.name,
+                function_name=API_SOURCE,
+                archive_path=str(archive.path),
+                archive_sha256=archive.sha256,
+            ),
+            opts=regional,
+        )
+        self.app_secrets = AppSecrets(
+            f"{prefix}-secrets",
+            AppSecretsArgs(
+                values=settings.app_secrets,
+                id_prefix=prefix,
+                deletion_protection=settings.is_prod,
+            ),
+            opts=stateful,
+        )
+        db = settings.database
+        self.database = PostgresInstance(
+            f"{prefix}-db",
+            PostgresInstanceArgs(
+                region=gcp.region,
+                tier=db.gcp_tier,
+                disk_size_gb=db.allocated_storage_gb,
+                disk_autoresize_limit_gb=db.max_allocated_storage_gb,
+                backup_retention_days=db.backup_retention_days,
+                highly_available=db.multi_az,
+                deletion_protection=db.deletion_protection,
+            ),
+            opts=stateful,
+        )
+        self.identity = RuntimeIdentity(
+            f"{prefix}-api",
+            RuntimeIdentityArgs(
+                account_id=f"{prefix}-api",
+                project=gcp.project,
+                uploads_bucket=self.uploads.name,
+                secret_ids={key: s.secret.id for key, s in self.app_secrets.stored.items()},
+                sql_instance_name=self.database.instance_name,
+            ),
+            opts=regional,
+        )
+        limits = settings.functions
+        self.function = ApiFunction(
+            f"{prefix}-api",
+            ApiFunctionArgs(
+                project=gcp.project,
+                location=gcp.region,
+                source_bucket=self.source.bucket,
+                source_object=self.source.name,
+                service_account_email=self.identity.email,
+                memory_mb=limits.memory_mb,
+                timeout_seconds=limits.timeout_seconds,
+                max_instances=limits.max_instances,
+                ingress=gcp.ingress,
+                environment={
+                    "STORAGE_URL": self.uploads.url,
+                    "CLOUD_SQL_INSTANCE": self.database.connection_name,
+                    "CLOUD_SQL_IP_TYPE": "PUBLIC",
+                    "DB_NAME": self.database.database_name,
+                    "DB_USER": self.identity.db_user,
+                    # IAM database authentication: the connector logs in with
+                    # the service account's token, so there is no password.
+                    "DB_IAM_AUTH": "true",
+                    "LOG_LEVEL": "INFO",
+                },
+                secret_environment={
+                    env_name(key): SecretEnv(secret_id=s.secret_id, version=s.version_number)
+                    for key, s in self.app_secrets.stored.items()
+                },
+                invokers=gcp.invokers,
+                public=settings.public_api,
+                wait_for=[self.identity],
+            ),
+            opts=regional,
+        )
+        self.alerting = Alerting(
+            f"{prefix}-alerts",
+            AlertingArgs(
+                service_name=self.function.service_name,
+                timeout_seconds=limits.timeout_seconds,
+                emails=settings.alarm_emails,
+            ),
+            opts=regional,
+        )
+
+        self.outputs: dict[str, pulumi.Input[object]] = {
+            "project": gcp.project,
+            "region": gcp.region,
+            "apiUrl": self.function.url,
+            "sourceBucket": self.source_bucket.name,
+            "uploadsBucket": self.uploads.name,
+            "databaseConnectionName": self.database.connection_name,
+            "databaseName": self.database.database_name,
+            "secretIds": self.app_secrets.ids,
+            "serviceAccount": self.identity.email,
+        }
+        self.register_outputs(self.outputs)

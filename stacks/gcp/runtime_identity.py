@@ -1,0 +1,118 @@
+"""The API function's own service account and every permission it holds, in one place."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+# Cloud SQL names an IAM service-account database user by the account's email
+# without this suffix (PostgreSQL limits role names to 63 bytes).
+SERVICE_ACCOUNT_EMAIL_SUFFIX = ".gserviceaccount.com"
+SQL_ROLES = (
+    # cloudsql.instances.connect/get: the connector's ephemeral certificate.
+    "roles/cloudsql.client",
+    # cloudsql.instances.login: IAM database authentication.
+    "roles/cloudsql.instanceUser",
+)
+
+
+@dataclass(frozen=True)
+class RuntimeIdentityArgs:
+    """The resources the function may use; it gets nothing beyond these."""
+
+    account_id: str
+    project: str
+    uploads_bucket: pulumi.Input[str]
+    # Secret resource ids (``projects/<p>/secrets/<id>``) by app secret name.
+    secret_ids: Mapping[str, pulumi.Input[str]]
+    sql_instance_name: pulumi.Input[str]
+
+
+def sql_instance_condition(project: str, instance: str) -> gcp.projects.IAMMemberConditionArgsDict:
+    """An IAM condition limiting a project-level Cloud SQL role to one instance."""
+    return {
+        "title": f"only-{instance}"[:100],
+        "description": "Cloud SQL roles are granted per project; this scopes them to one instance.",
+        "expression": (
+            'resource.type == "sqladmin.googleapis.com/Instance" && '
+            f'resource.name == "projects/{project}/instances/{instance}"'
+        ),
+    }
+
+
+class RuntimeIdentity(pulumi.ComponentResource):
+    """A dedicated service account for the API function, with least-privilege grants.
+
+    - ``roles/storage.objectUser`` on the uploads bucket only: read, write,
+      list and delete objects, but not change the bucket or its IAM policy.
+    - ``roles/iam.serviceAccountTokenCreator`` on itself only: V4 signed URLs
+      through IAM signBlob, since a function has no private key to sign with.
+    - ``roles/secretmanager.secretAccessor`` on each of its secrets only.
+    - ``roles/cloudsql.client`` and ``roles/cloudsql.instanceUser``: project
+      roles, conditioned on this stack's instance, plus a database user for
+      IAM authentication (no password).
+    """
+
+    account: gcp.serviceaccount.Account
+    email: pulumi.Output[str]
+    member: pulumi.Output[str]
+    db_user: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: RuntimeIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        """Create the account, its grants and its database user as children."""
+        super().__init__("crosscloud:gcp:RuntimeIdentity", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.account = gcp.serviceaccount.Account(
+            name,
+            account_id=args.account_id,
+            display_name="crosscloud API function runtime",
+            opts=child,
+        )
+        self.email = self.account.email
+        self.member = self.account.member
+
+        gcp.serviceaccount.IAMMember(
+            f"{name}-sign-as-self",
+            service_account_id=self.account.name,
+            role="roles/iam.serviceAccountTokenCreator",
+            member=self.member,
+            opts=child,
+        )
+        gcp.storage.BucketIAMMember(
+            f"{name}-uploads-objects",
+            bucket=args.uploads_bucket,
+            role="roles/storage.objectUser",
+            member=self.member,
+            opts=child,
+        )
+        for secret_name, secret_id in sorted(args.secret_ids.items()):
+            gcp.secretmanager.SecretIamMember(
+                f"{name}-read-{secret_name}",
+                secret_id=secret_id,
+                role="roles/secretmanager.secretAccessor",
+                member=self.member,
+                opts=child,
+            )
+        for role in SQL_ROLES:
+            gcp.projects.IAMMember(
+                f"{name}-{role.rsplit('.', 1)[-1]}",
+                project=args.project,
+                role=role,
+                member=self.member,
+                condition=pulumi.Output.from_input(args.sql_instance_name).apply(
+                    lambda instance: sql_instance_condition(args.project, instance)
+                ),
+                opts=child,
+            )
+        user = gcp.sql.User(
+            f"{name}-db-user",
+            instance=args.sql_instance_name,
+            name=self.email.apply(lambda email: email.removesuffix(SERVICE_ACCOUNT_EMAIL_SUFFIX)),
+            type="CLOUD_IAM_SERVICE_ACCOUNT",
+            opts=child,
+        )
+        self.db_user = user.name
+        self.register_outputs({"email": self.email, "dbUser": self.db_user})
