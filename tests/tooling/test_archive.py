@@ -1,0 +1,164 @@
+"""The function-archive builder: deterministic, clean, and loud about missing or stale builds."""
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tooling import archive
+from tooling.archive import (
+    ArchiveError,
+    build_lambda_archive,
+    build_source_archive,
+    built_lambda_archive,
+    built_source_archive,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+# Dependency installs are cached here across runs (the real build directory).
+DEPS_CACHE = ROOT / "build" / ".deps"
+
+
+@pytest.fixture
+def functions_dir(tmp_path: Path) -> Path:
+    """A copy of functions/ with the local clutter a developer's tree accumulates."""
+    target = tmp_path / "functions"
+    shutil.copytree(ROOT / "functions", target, ignore=shutil.ignore_patterns("__pycache__"))
+    api = target / "api"
+    (api / "__pycache__").mkdir()
+    (api / "__pycache__" / "main.cpython-312.pyc").write_bytes(b"\0")
+    (api / "tests").mkdir()
+    (api / "tests" / "test_x.py").write_text("")
+    (api / ".env").write_text("SECRET=1\n")
+    (api / ".env.local").write_text("SECRET=2\n")
+    (api / "local.db").write_bytes(b"sqlite")
+    (api / "crosscloud_api" / "debug.log").write_text("log\n")
+    return target
+
+
+def _names(path: Path) -> list[str]:
+    """The entry names of a zip."""
+    with zipfile.ZipFile(path) as zf:
+        return zf.namelist()
+
+
+def test_source_archive_is_byte_identical_across_builds(
+    functions_dir: Path, tmp_path: Path
+) -> None:
+    """Two builds of the same sources give the same bytes and hash."""
+    first = build_source_archive("api", tmp_path / "a", functions_dir=functions_dir)
+    second = build_source_archive("api", tmp_path / "b", functions_dir=functions_dir)
+    assert first.path.read_bytes() == second.path.read_bytes()
+    assert first.sha256 == second.sha256 == hashlib.sha256(first.path.read_bytes()).hexdigest()
+
+
+def test_source_archive_layout_and_exclusions(functions_dir: Path, tmp_path: Path) -> None:
+    """main.py and requirements.txt at the root; no caches, tests, env files or local files."""
+    built = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    names = _names(built.path)
+    assert {"main.py", "requirements.txt", "crosscloud_api/app.py"} <= set(names)
+    assert names == sorted(names)
+    forbidden = ("__pycache__", "tests/", ".env", ".pyc", "local.db", ".log")
+    assert not [n for n in names if any(part in n for part in forbidden)]
+
+
+def test_entries_have_fixed_time_and_mode(functions_dir: Path, tmp_path: Path) -> None:
+    """Timestamps and permissions do not depend on the checkout."""
+    (functions_dir / "api" / "main.py").chmod(0o755)
+    built = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    with zipfile.ZipFile(built.path) as zf:
+        infos = zf.infolist()
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_changed_source_changes_the_hash_and_stales_the_build(
+    functions_dir: Path, tmp_path: Path
+) -> None:
+    """An edit is a new archive; the old build is refused, never silently reused."""
+    built = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    assert built_source_archive("api", tmp_path, functions_dir=functions_dir) == built
+    main = functions_dir / "api" / "main.py"
+    main.write_text(main.read_text() + "\n# changed\n")
+    with pytest.raises(ArchiveError, match="stale"):
+        built_source_archive("api", tmp_path, functions_dir=functions_dir)
+    rebuilt = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    assert rebuilt.sha256 != built.sha256
+
+
+def test_missing_or_tampered_build_is_an_error(functions_dir: Path, tmp_path: Path) -> None:
+    """No build, or a zip that no longer matches its manifest, is a clear error."""
+    with pytest.raises(ArchiveError, match="has not been built"):
+        built_source_archive("api", tmp_path, functions_dir=functions_dir)
+    built = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    built.path.write_bytes(built.path.read_bytes() + b"x")
+    with pytest.raises(ArchiveError, match="does not match its manifest"):
+        built_source_archive("api", tmp_path, functions_dir=functions_dir)
+
+
+def test_unknown_function_and_architecture(functions_dir: Path, tmp_path: Path) -> None:
+    """Bad names fail before anything is built."""
+    with pytest.raises(ArchiveError, match="no function named"):
+        build_source_archive("nope", tmp_path, functions_dir=functions_dir)
+    with pytest.raises(ArchiveError, match="architecture"):
+        build_lambda_archive(
+            "indexer", architecture="sparc", python_version="3.12", out_dir=tmp_path
+        )
+
+
+def test_indexer_lambda_archive_needs_no_install(tmp_path: Path) -> None:
+    """The indexer depends only on boto3 (from the runtime), so its archive is its code."""
+    built = build_lambda_archive(
+        "indexer", architecture="arm64", python_version="3.12", out_dir=tmp_path
+    )
+    names = _names(built.path)
+    assert "indexer_handler.py" in names
+    assert "crosscloud_indexer/index.py" in names
+    assert not [n for n in names if n.startswith(("boto3", "botocore"))]
+
+
+def test_lambda_requirements_pins_match_requirements_txt() -> None:
+    """The Lambda subset pins exactly what requirements.txt pins."""
+
+    def pins(path: Path) -> dict[str, str]:
+        """name -> full pin line."""
+        lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+        return {line.split("==")[0].split("[")[0].lower(): line for line in lines if line}
+
+    full = pins(ROOT / "functions" / "api" / "requirements.txt")
+    subset = pins(ROOT / "functions" / "api" / "requirements-lambda.txt")
+    assert subset
+    assert {name: full.get(name) for name in subset} == subset
+
+
+def test_api_lambda_archive_full_build(tmp_path: Path) -> None:
+    """The real API build: arm64 wheels installed, boto3 left to the runtime, deterministic."""
+    options = {"architecture": "arm64", "python_version": "3.12", "cache_dir": DEPS_CACHE}
+    first = build_lambda_archive("api", out_dir=tmp_path / "a", **options)
+    second = build_lambda_archive("api", out_dir=tmp_path / "b", **options)
+    assert first.path.read_bytes() == second.path.read_bytes()
+    names = _names(first.path)
+    assert {"lambda_handler.py", "crosscloud_api/app.py", "flask/app.py", "apig_wsgi/__init__.py",
+            "pg8000/core.py"} <= set(names)  # fmt: skip
+    assert not [n for n in names if n.startswith(("boto3/", "botocore/", "bin/"))]
+    assert not [n for n in names if n.endswith((".pyc", "/RECORD"))]
+    native = [n for n in names if n.endswith(".so")]
+    assert native
+    assert all("x86_64" not in n for n in native)
+    assert any("aarch64" in n for n in native)
+    verified = built_lambda_archive(
+        "api", architecture="arm64", python_version="3.12", out_dir=tmp_path / "a"
+    )
+    assert verified == first
+
+
+def test_cli_builds_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI builds, verifies with --check, and fails clearly without a main.py."""
+    assert archive.main(["indexer", "--arch", "x86_64", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "indexer-lambda-x86_64-py3.12.zip" in out
+    assert archive.main(["indexer", "--arch", "x86_64", "--check", "--out", str(tmp_path)]) == 0
+    assert archive.main(["indexer", "--source", "--out", str(tmp_path)]) == 1
+    assert "no main.py" in capsys.readouterr().err
