@@ -1,0 +1,32 @@
+"""Every rule of the pack, in the order the README lists them."""
+
+from . import (
+    aws_iam,
+    aws_s3,
+    cloudfunctions,
+    cloudsql,
+    dynamodb,
+    function_env,
+    gcp_iam,
+    gcs,
+    lambda_,
+    rds,
+    stack,
+    tags,
+)
+from .core import Rule
+
+RULES: tuple[Rule, ...] = (
+    *aws_s3.RULES,
+    *gcs.RULES,
+    *aws_iam.RULES,
+    *gcp_iam.RULES,
+    *rds.RULES,
+    *cloudsql.RULES,
+    *dynamodb.RULES,
+    *lambda_.RULES,
+    *cloudfunctions.RULES,
+    *function_env.RULES,
+    *tags.RULES,
+    *stack.RULES,
+)
