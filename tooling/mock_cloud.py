@@ -129,6 +129,11 @@ class CloudMocks(pulumi.runtime.Mocks):
                 kind = "role" if typ.endswith("Role") else "policy"
                 role = inputs.get("name") or auto
                 return role, state | {"name": role, "arn": f"arn:aws:iam::{account}:{kind}/{role}"}
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+                # The ARN names the issuer host, as IAM does.
+                host = str(inputs.get("url", "")).removeprefix("https://")
+                arn = f"arn:aws:iam::{account}:oidc-provider/{host}"
+                return arn, state | {"arn": arn}
             case "aws:sns/topic:Topic":
                 topic = inputs.get("name") or auto
                 arn = f"arn:aws:sns:{region}:{account}:{topic}"
@@ -232,6 +237,18 @@ class CloudMocks(pulumi.runtime.Mocks):
                     "name": f"projects/{project}/serviceAccounts/{email}",
                     "uniqueId": "1" + _suffix(typ, name),
                 }
+            case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool":
+                # Pools and providers are named by project number, not id.
+                pool_id = inputs.get("workloadIdentityPoolId")
+                pool = f"projects/123456789/locations/global/workloadIdentityPools/{pool_id}"
+                return pool, state | {"name": pool, "state": "ACTIVE"}
+            case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
+                provider = (
+                    f"projects/123456789/locations/global/workloadIdentityPools/"
+                    f"{inputs.get('workloadIdentityPoolId')}/providers/"
+                    f"{inputs.get('workloadIdentityPoolProviderId')}"
+                )
+                return provider, state | {"name": provider, "state": "ACTIVE"}
             case "gcp:secretmanager/secret:Secret":
                 secret_id = inputs.get("secretId") or auto
                 return f"projects/{project}/secrets/{secret_id}", state | {
