@@ -1,0 +1,55 @@
+"""crosscloud-bootstrap: the identities GitHub Actions assumes; exports what the workflows need."""
+
+import sys
+from pathlib import Path
+
+# The components live in the repository's stacks/ package, one level up; the
+# Pulumi CLI runs this program with bootstrap/ as its working directory.
+REPOSITORY_ROOT = str(Path(__file__).resolve().parent.parent)
+if REPOSITORY_ROOT not in sys.path:
+    sys.path.insert(0, REPOSITORY_ROOT)
+
+import pulumi  # noqa: E402 - after the path fix above
+import pulumi_aws as aws  # noqa: E402
+
+from stacks.bootstrap.aws_github_oidc import AwsGithubOidc, AwsGithubOidcArgs  # noqa: E402
+from stacks.bootstrap.gcp_github_oidc import GcpGithubOidc, GcpGithubOidcArgs  # noqa: E402
+from stacks.bootstrap.settings import load_bootstrap_settings  # noqa: E402
+
+settings = load_bootstrap_settings()
+# Repository variables the workflows read (Settings -> Secrets and variables -> Actions).
+variables: dict[str, pulumi.Input[str]] = {}
+
+if settings.aws:
+    aws_ci = AwsGithubOidc(
+        "github-aws",
+        AwsGithubOidcArgs(
+            repository=settings.repository,
+            main_branch=settings.main_branch,
+            prod_environment=settings.prod_environment,
+            resource_prefix=settings.resource_prefix,
+            account_id=aws.get_caller_identity_output().account_id,
+            state_bucket=settings.state_bucket,
+        ),
+    )
+    pulumi.export("awsOidcProviderArn", aws_ci.provider.arn)
+    variables["AWS_PREVIEW_ROLE_ARN"] = aws_ci.preview_role.arn
+    variables["AWS_DEPLOY_ROLE_ARN"] = aws_ci.deploy_role.arn
+
+if settings.gcp:
+    gcp_ci = GcpGithubOidc(
+        "github-gcp",
+        GcpGithubOidcArgs(
+            repository=settings.repository,
+            main_branch=settings.main_branch,
+            prod_environment=settings.prod_environment,
+            resource_prefix=settings.resource_prefix,
+            project=settings.gcp_project,
+            target_projects=settings.gcp_target_projects,
+        ),
+    )
+    variables["GCP_WORKLOAD_IDENTITY_PROVIDER"] = gcp_ci.provider.name
+    variables["GCP_PREVIEW_SERVICE_ACCOUNT"] = gcp_ci.preview_account.email
+    variables["GCP_DEPLOY_SERVICE_ACCOUNT"] = gcp_ci.deploy_account.email
+
+pulumi.export("githubVariables", variables)

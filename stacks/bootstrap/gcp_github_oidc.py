@@ -1,0 +1,137 @@
+"""GitHub Actions' way into Google Cloud: a workload identity pool and two service accounts."""
+
+import re
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from stacks.bootstrap import gcp_permissions as perms
+from stacks.bootstrap.github import (
+    ISSUER_URL,
+    deploy_subjects,
+    gcp_attribute_condition,
+    gcp_subject_member,
+    preview_subjects,
+)
+
+WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
+
+
+@dataclass(frozen=True)
+class GcpGithubOidcArgs:
+    """The repository to trust, where the pool lives, and the projects CI deploys to."""
+
+    repository: str
+    main_branch: str
+    prod_environment: str
+    resource_prefix: str
+    # Holds the pool and the CI service accounts.
+    project: str
+    # The stacks' projects (dev, prod): the service accounts get their roles there.
+    target_projects: tuple[str, ...]
+
+
+def _short(text: str) -> str:
+    """A name fragment from a role or subject (``roles/run.viewer`` -> ``run-viewer``)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.split("/")[-1].lower()).strip("-")
+
+
+class GcpGithubOidc(pulumi.ComponentResource):
+    """A pool that accepts only this repository's tokens, and preview/deploy service accounts.
+
+    Each service account may be impersonated only by the token subjects its
+    AWS counterpart trusts: pull requests for preview; the main branch and the
+    prod environment for deploy.
+    """
+
+    def __init__(
+        self, name: str, args: GcpGithubOidcArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        """Create the pool, its GitHub provider, both service accounts and their roles."""
+        super().__init__("crosscloud:bootstrap:GcpGithubOidc", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.pool = gcp.iam.WorkloadIdentityPool(
+            f"{name}-pool",
+            project=args.project,
+            workload_identity_pool_id=f"{args.resource_prefix}-github",
+            display_name="GitHub Actions",
+            description=f"Workflows of {args.repository}",
+            opts=child,
+        )
+        self.provider = gcp.iam.WorkloadIdentityPoolProvider(
+            f"{name}-provider",
+            project=args.project,
+            workload_identity_pool_id=self.pool.workload_identity_pool_id,
+            workload_identity_pool_provider_id="github",
+            display_name="GitHub",
+            attribute_mapping={
+                "google.subject": "assertion.sub",
+                "attribute.repository": "assertion.repository",
+            },
+            # Without a condition any GitHub repository's token would be accepted.
+            attribute_condition=gcp_attribute_condition(args.repository),
+            oidc={"issuer_uri": ISSUER_URL},
+            opts=child,
+        )
+        self.preview_account = self._account(
+            name, "preview", args, preview_subjects(args.repository), perms.PREVIEW_ROLES
+        )
+        self.deploy_account = self._account(
+            name,
+            "deploy",
+            args,
+            deploy_subjects(args.repository, args.main_branch, args.prod_environment),
+            perms.deploy_roles(),
+        )
+        self.register_outputs(
+            {
+                "workloadIdentityProvider": self.provider.name,
+                "previewServiceAccount": self.preview_account.email,
+                "deployServiceAccount": self.deploy_account.email,
+            }
+        )
+
+    def _account(
+        self,
+        name: str,
+        kind: str,
+        args: GcpGithubOidcArgs,
+        subjects: tuple[str, ...],
+        roles: tuple[str, ...],
+    ) -> gcp.serviceaccount.Account:
+        """One CI service account: who may become it, and its roles in each target project."""
+        child = pulumi.ResourceOptions(parent=self)
+        account = gcp.serviceaccount.Account(
+            f"{name}-{kind}",
+            project=args.project,
+            account_id=f"{args.resource_prefix}-ci-{kind}",
+            display_name=f"GitHub Actions {kind} ({args.repository})",
+            opts=child,
+        )
+        for subject in subjects:
+            gcp.serviceaccount.IAMMember(
+                f"{name}-{kind}-wif-{_short(subject.rsplit(':', 1)[-1])}",
+                service_account_id=account.name,
+                role=WORKLOAD_IDENTITY_USER,
+                member=gcp_subject_member(self.pool.name, subject),
+                opts=child,
+            )
+        for project in args.target_projects:
+            for role in roles:
+                condition: gcp.projects.IAMMemberConditionArgsDict | None = None
+                if role == perms.PROJECT_IAM_ADMIN:
+                    condition = {
+                        "title": "stack-grants-only",
+                        "description": "May grant only the roles the stacks grant.",
+                        "expression": perms.grant_limit_expression(),
+                    }
+                gcp.projects.IAMMember(
+                    f"{name}-{kind}-{project}-{_short(role)}",
+                    project=project,
+                    role=role,
+                    member=account.member,
+                    condition=condition,
+                    opts=child,
+                )
+        return account

@@ -1,0 +1,60 @@
+"""What the CI service accounts may do on Google Cloud, as predefined roles.
+
+Preview gets viewer roles (metadata, never secret payloads or object data);
+deploy gets the admin role of each service the stacks use, by pulumi-gcp
+module, so a test can prove every resource type the stacks register is covered.
+"""
+
+from collections.abc import Mapping
+
+PREVIEW_ROLES: tuple[str, ...] = (
+    # resourcemanager.projects.get, for the getProject invoke.
+    "roles/browser",
+    "roles/cloudfunctions.viewer",
+    "roles/cloudsql.viewer",
+    # Reads IAM policies, so refresh sees bindings; grants nothing.
+    "roles/iam.securityReviewer",
+    "roles/iam.serviceAccountViewer",
+    "roles/monitoring.viewer",
+    "roles/run.viewer",
+    "roles/secretmanager.viewer",
+    "roles/storage.bucketViewer",
+)
+
+# pulumi-gcp module -> roles `pulumi up` needs for its resource types.
+DEPLOY_ROLES_BY_MODULE: Mapping[str, tuple[str, ...]] = {
+    "cloudfunctionsv2": ("roles/cloudfunctions.developer",),
+    "cloudrunv2": ("roles/run.admin",),
+    "monitoring": ("roles/monitoring.editor",),
+    "projects": ("roles/resourcemanager.projectIamAdmin",),
+    "secretmanager": ("roles/secretmanager.admin",),
+    "serviceaccount": ("roles/iam.serviceAccountAdmin",),
+    "sql": ("roles/cloudsql.admin",),
+    "storage": ("roles/storage.admin",),
+}
+# Functions run as the stack's runtime service account: deploying them is actAs.
+DEPLOY_BASE_ROLES: tuple[str, ...] = ("roles/browser", "roles/iam.serviceAccountUser")
+
+# Project IAM admin could grant anything, owner included; IAM conditions limit
+# which roles the deployer may grant to those the stacks grant.
+GRANTABLE_PROJECT_ROLES: tuple[str, ...] = ("roles/cloudsql.client", "roles/cloudsql.instanceUser")
+PROJECT_IAM_ADMIN = "roles/resourcemanager.projectIamAdmin"
+
+
+def deploy_roles() -> tuple[str, ...]:
+    """Every role the deploy service account holds in each target project, sorted."""
+    roles = set(DEPLOY_BASE_ROLES)
+    for module_roles in DEPLOY_ROLES_BY_MODULE.values():
+        roles.update(module_roles)
+    return tuple(sorted(roles))
+
+
+def grant_limit_expression() -> str:
+    """CEL limiting project IAM changes to the grantable roles."""
+    roles = ", ".join(f"'{role}'" for role in GRANTABLE_PROJECT_ROLES)
+    return f"api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([{roles}])"
+
+
+def module_of(type_token: str) -> str:
+    """The pulumi-gcp module of a resource type (``gcp:sql/user:User`` -> ``sql``)."""
+    return type_token.split(":")[1].split("/")[0]

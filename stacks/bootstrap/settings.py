@@ -1,0 +1,71 @@
+"""Bootstrap settings: read once from the bootstrap project's config, validated on the way in."""
+
+import re
+from dataclasses import dataclass
+
+from stacks.config_reader import ConfigReader
+
+PROJECT = "crosscloud-bootstrap"
+_REPOSITORY = r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}"
+_PREFIX = r"[a-z][a-z0-9-]{1,30}"
+_GCP_PROJECT = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
+_BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+_BRANCH = r"[A-Za-z0-9._/-]{1,100}"
+
+
+@dataclass(frozen=True)
+class BootstrapSettings:
+    """Who may assume the CI identities, and what they may touch."""
+
+    # owner/name of the one GitHub repository whose workflows are trusted.
+    repository: str
+    # Physical names of the stacks' resources start with this (crosscloud-<stack>-...).
+    resource_prefix: str
+    main_branch: str
+    # The GitHub environment (with required reviewers) that guards prod.
+    prod_environment: str
+    # S3 bucket of the Pulumi state backend; empty when state lives elsewhere.
+    state_bucket: str
+    aws: bool
+    # The project holding the pool and the CI service accounts.
+    gcp_project: str
+    # Projects the stacks deploy into (dev and prod); empty switches GCP off.
+    gcp_target_projects: tuple[str, ...]
+
+    @property
+    def gcp(self) -> bool:
+        """Whether the GCP side is bootstrapped."""
+        return bool(self.gcp_target_projects)
+
+
+def load_bootstrap_settings() -> BootstrapSettings:
+    """Read and validate the bootstrap config; raise ``ConfigError`` listing every bad key."""
+    cfg = ConfigReader(PROJECT)
+    gcp_cfg = ConfigReader("gcp")
+    settings = BootstrapSettings(
+        repository=cfg.string("repository", pattern=_REPOSITORY, allowed="owner/name"),
+        resource_prefix=cfg.string(
+            "resourcePrefix", pattern=_PREFIX, required=False, default="crosscloud"
+        ),
+        main_branch=cfg.string("mainBranch", pattern=_BRANCH, required=False, default="main"),
+        prod_environment=cfg.string(
+            "prodEnvironment", pattern=_BRANCH, required=False, default="prod"
+        ),
+        state_bucket=cfg.string(
+            "stateBucket", pattern=_BUCKET, required=False, allowed="an S3 bucket name"
+        ),
+        aws=cfg.boolean("aws", default=True),
+        gcp_project=gcp_cfg.string(
+            "project", pattern=_GCP_PROJECT, required=False, allowed="a GCP project id"
+        ),
+        gcp_target_projects=cfg.string_list(
+            "gcpTargetProjects",
+            item=lambda v: bool(re.fullmatch(_GCP_PROJECT, v)),
+            allowed="a GCP project id",
+        ),
+    )
+    if settings.gcp and not settings.gcp_project:
+        cfg.problem("gcpTargetProjects", "is set but gcp:project (the pool's project) is not")
+    cfg.problems += gcp_cfg.problems
+    cfg.raise_if_problems()
+    return settings

@@ -1,0 +1,276 @@
+"""The bootstrap project: who may become the CI identities, and what those identities may do.
+
+Synthesized offline from ``bootstrap/`` with its ``main`` stack file
+(repository ``example-org/crosscloud``).
+"""
+
+import json
+import re
+from typing import Any
+
+import pulumi
+import pytest
+
+from stacks.bootstrap import aws_permissions, gcp_permissions
+from tooling.synth import ROOT, Resource, SynthResult, synth
+
+BOOTSTRAP = ROOT / "bootstrap"
+REPO = "example-org/crosscloud"
+AUD = "token.actions.githubusercontent.com:aud"
+SUB = "token.actions.githubusercontent.com:sub"
+# IAM counts a managed policy's size without whitespace.
+MANAGED_POLICY_MAX_CHARS = 6144
+ROLE_ATTACHMENTS_MAX = 10
+PREVIEW_VERBS = ("Describe", "Get", "List")
+GCP_SA_DOMAIN = "crosscloud-ci.iam.gserviceaccount.com"
+POOL = "projects/123456789/locations/global/workloadIdentityPools/crosscloud-github"
+
+
+@pytest.fixture(scope="module")
+def boot() -> SynthResult:
+    """The bootstrap program as its main stack registers it."""
+    return synth("main", root=BOOTSTRAP)
+
+
+def _role(boot: SynthResult, kind: str) -> Resource:
+    """The preview or deploy role."""
+    return boot.one("aws:iam/role:Role", f"github-aws-{kind}")
+
+
+def _trust(role: Resource) -> dict[str, Any]:
+    """A role's one trust statement."""
+    statements = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert len(statements) == 1
+    return statements[0]
+
+
+def _policies(boot: SynthResult, kind: str) -> dict[str, dict[str, Any]]:
+    """The managed policy documents of one role, by resource name."""
+    return {
+        p.name: json.loads(p.inputs["policy"])
+        for p in boot.of_type("aws:iam/policy:Policy")
+        if p.name.startswith(f"github-aws-{kind}-")
+    }
+
+
+def test_oidc_provider_trusts_github_for_sts(boot: SynthResult) -> None:
+    """One provider, for GitHub's issuer and the STS audience."""
+    provider = boot.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    assert provider.inputs["url"] == "https://token.actions.githubusercontent.com"
+    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "subjects"),
+    [
+        ("preview", [f"repo:{REPO}:pull_request"]),
+        ("deploy", [f"repo:{REPO}:ref:refs/heads/main", f"repo:{REPO}:environment:prod"]),
+    ],
+)
+def test_role_trust_is_scoped_to_the_repository(
+    boot: SynthResult, kind: str, subjects: list[str]
+) -> None:
+    """Each role trusts only GitHub's provider, the STS audience and its exact subjects."""
+    provider_arn = boot.outputs["awsOidcProviderArn"]
+    trust = _trust(_role(boot, kind))
+    assert trust["Principal"] == {"Federated": provider_arn}
+    assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    # StringEquals only: a StringLike would let a pattern widen the subjects.
+    assert trust["Condition"] == {"StringEquals": {AUD: "sts.amazonaws.com", SUB: subjects}}
+
+
+def test_no_policy_allows_a_wildcard_action(boot: SynthResult) -> None:
+    """Every allowed action is one named action of one service, in every document."""
+    documents = [json.loads(p.inputs["policy"]) for p in boot.of_type("aws:iam/policy:Policy")]
+    documents += [
+        json.loads(r.inputs["assumeRolePolicy"]) for r in boot.of_type("aws:iam/role:Role")
+    ]
+    assert len(documents) == 14
+    for document in documents:
+        for statement in document["Statement"]:
+            actions = statement["Action"]
+            for action in [actions] if isinstance(actions, str) else actions:
+                assert re.fullmatch(r"[a-z0-9-]+:[A-Za-z]+", action), action
+
+
+def test_wildcard_resources_only_where_a_reason_is_written(boot: SynthResult) -> None:
+    """Resource '*' appears only for the services that cannot be scoped (EC2 ids, KMS keys)."""
+    unscoped = {
+        statement["Sid"]
+        for document in _policies(boot, "deploy").values()
+        for statement in document["Statement"]
+        if "*" in statement["Resource"]
+    }
+    assert unscoped == {"Ec2Deploy", "KmsDeploy"}
+    for service in ("ec2", "kms"):
+        assert aws_permissions.SERVICES[service].wildcard_reason
+
+
+def test_preview_role_only_reads(boot: SynthResult) -> None:
+    """Preview may only Describe/Get/List, plus taking a lock in the state bucket."""
+    for name, document in _policies(boot, "preview").items():
+        for statement in document["Statement"]:
+            if statement["Sid"] == "StateWrite":
+                assert statement["Resource"] == [
+                    "arn:aws:s3:::crosscloud-pulumi-state/.pulumi/locks/*"
+                ]
+                continue
+            for action in statement["Action"]:
+                verb = action.split(":")[1]
+                assert verb.startswith(PREVIEW_VERBS) or action == "apigateway:GET", (name, action)
+
+
+def test_deploy_iam_cannot_reach_the_ci_roles(boot: SynthResult) -> None:
+    """The deployer manages only roles under the stacks' prefix, which the CI roles are not."""
+    compute = _policies(boot, "deploy")["github-aws-deploy-compute"]
+    iam = next(s for s in compute["Statement"] if s["Sid"] == "IamDeploy")
+    assert iam["Resource"] == [
+        "arn:aws:iam::123456789012:role/crosscloud-*",
+        "arn:aws:iam::123456789012:policy/crosscloud-*",
+    ]
+    for kind in ("preview", "deploy"):
+        assert not _role(boot, kind).inputs["name"].startswith("crosscloud-")
+    pass_role = next(s for s in compute["Statement"] if s["Sid"] == "PassStackRoles")
+    assert pass_role["Condition"] == {
+        "StringEquals": {"iam:PassedToService": list(aws_permissions.PASS_ROLE_SERVICES)}
+    }
+
+
+def test_policies_fit_iam_limits(boot: SynthResult) -> None:
+    """Each managed policy is under IAM's size limit, and each role under its attachment limit."""
+    for policy in boot.of_type("aws:iam/policy:Policy"):
+        size = len(re.sub(r"\s", "", policy.inputs["policy"]))
+        assert size <= MANAGED_POLICY_MAX_CHARS, (policy.name, size)
+    attachments = boot.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    for kind in ("preview", "deploy"):
+        role_name = _role(boot, kind).inputs["name"]
+        count = sum(1 for a in attachments if a.inputs["role"] == role_name)
+        assert 1 <= count <= ROLE_ATTACHMENTS_MAX
+
+
+def test_deploy_role_covers_every_aws_resource_type(synths: dict[str, SynthResult]) -> None:
+    """Each AWS resource type the stacks register calls services the deploy role has."""
+    types = {
+        r.type
+        for result in synths.values()
+        for r in result.resources
+        if r.type.startswith("aws:") and r.custom
+    }
+    missing = {
+        t: s
+        for t in types
+        for s in aws_permissions.services_for_type(t)
+        if s not in aws_permissions.SERVICES
+    }
+    assert types
+    assert missing == {}
+
+
+def test_pool_provider_accepts_only_this_repository(boot: SynthResult) -> None:
+    """The provider's attribute condition names the repository; the issuer is GitHub's."""
+    provider = boot.one("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
+    assert provider.inputs["attributeCondition"] == f"assertion.repository == '{REPO}'"
+    assert provider.inputs["oidc"] == {"issuerUri": "https://token.actions.githubusercontent.com"}
+    assert provider.inputs["attributeMapping"]["google.subject"] == "assertion.sub"
+    assert boot.outputs["githubVariables"]["GCP_WORKLOAD_IDENTITY_PROVIDER"] == (
+        f"{POOL}/providers/github"
+    )
+
+
+def test_service_accounts_are_impersonated_only_by_their_subjects(boot: SynthResult) -> None:
+    """workloadIdentityUser goes to the pool's principals for exactly the trusted subjects."""
+    bindings = boot.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+    members: dict[str, set[str]] = {}
+    for binding in bindings:
+        assert binding.inputs["role"] == "roles/iam.workloadIdentityUser"
+        account = binding.inputs["serviceAccountId"].split("/")[-1].split("@")[0]
+        members.setdefault(account, set()).add(binding.inputs["member"])
+    subject = f"principal://iam.googleapis.com/{POOL}/subject/repo:{REPO}"
+    assert members == {
+        "crosscloud-ci-preview": {f"{subject}:pull_request"},
+        "crosscloud-ci-deploy": {f"{subject}:ref:refs/heads/main", f"{subject}:environment:prod"},
+    }
+
+
+def test_preview_account_holds_only_viewer_roles(boot: SynthResult) -> None:
+    """The preview service account can look, not change."""
+    preview = boot.outputs["githubVariables"]["GCP_PREVIEW_SERVICE_ACCOUNT"]
+    roles = {
+        m.inputs["role"]
+        for m in boot.of_type("gcp:projects/iAMMember:IAMMember")
+        if m.inputs["member"] == f"serviceAccount:{preview}"
+    }
+    assert roles == set(gcp_permissions.PREVIEW_ROLES)
+    for role in roles:
+        assert re.search(r"(viewer|Viewer|Reviewer|browser)$", role), role
+
+
+def test_project_iam_admin_may_grant_only_the_stacks_roles(
+    boot: SynthResult, synths: dict[str, SynthResult]
+) -> None:
+    """The deployer's project IAM admin is conditioned to the roles the stacks actually grant."""
+    admins = [
+        m
+        for m in boot.of_type("gcp:projects/iAMMember:IAMMember")
+        if m.inputs["role"] == gcp_permissions.PROJECT_IAM_ADMIN
+    ]
+    assert {m.inputs["project"] for m in admins} == {"crosscloud-dev", "crosscloud-prod"}
+    for admin in admins:
+        assert admin.inputs["condition"]["expression"] == gcp_permissions.grant_limit_expression()
+    granted = {
+        r.inputs["role"]
+        for result in synths.values()
+        for r in result.of_type("gcp:projects/iAMMember:IAMMember")
+    }
+    assert granted <= set(gcp_permissions.GRANTABLE_PROJECT_ROLES)
+
+
+def test_deploy_account_covers_every_gcp_resource_type(synths: dict[str, SynthResult]) -> None:
+    """Each GCP module the stacks use has a deploy role.
+
+    Modules come from the synths and from the GCP components' sources, so a
+    component counts even before ``__main__.py`` wires it in.
+    """
+    modules = {
+        gcp_permissions.module_of(r.type)
+        for result in synths.values()
+        for r in result.resources
+        if r.type.startswith("gcp:") and r.custom
+    }
+    for source in (ROOT / "stacks" / "gcp").glob("*.py"):
+        modules |= set(re.findall(r"\bgcp\.([a-z0-9]+)\.[A-Z]\w*\(", source.read_text()))
+    assert {"storage", "sql", "cloudfunctionsv2"} <= modules
+    assert modules - set(gcp_permissions.DEPLOY_ROLES_BY_MODULE) == set()
+
+
+def test_every_resource_is_a_child_of_its_component(boot: SynthResult) -> None:
+    """Components own their resources, so the tree reads as provider, roles and accounts."""
+    components = {r.urn for r in boot.resources if not r.custom}
+    assert len(components) == 2
+    for resource in boot.resources:
+        if resource.custom:
+            assert resource.parent in components, resource.name
+
+
+def test_exports_name_the_workflow_variables(boot: SynthResult) -> None:
+    """The outputs are exactly the repository variables the workflows read."""
+    assert boot.outputs["githubVariables"] == {
+        "AWS_PREVIEW_ROLE_ARN": "arn:aws:iam::123456789012:role/github-actions-crosscloud-preview",
+        "AWS_DEPLOY_ROLE_ARN": "arn:aws:iam::123456789012:role/github-actions-crosscloud-deploy",
+        "GCP_WORKLOAD_IDENTITY_PROVIDER": f"{POOL}/providers/github",
+        "GCP_PREVIEW_SERVICE_ACCOUNT": f"crosscloud-ci-preview@{GCP_SA_DOMAIN}",
+        "GCP_DEPLOY_SERVICE_ACCOUNT": f"crosscloud-ci-deploy@{GCP_SA_DOMAIN}",
+    }
+
+
+def test_gcp_side_is_skipped_without_target_projects() -> None:
+    """An empty gcpTargetProjects bootstraps AWS only."""
+    result = synth("main", root=BOOTSTRAP, overrides={"crosscloud-bootstrap:gcpTargetProjects": []})
+    assert not [r for r in result.resources if r.type.startswith("gcp:")]
+    assert set(result.outputs["githubVariables"]) == {"AWS_PREVIEW_ROLE_ARN", "AWS_DEPLOY_ROLE_ARN"}
+
+
+def test_bad_repository_is_reported_by_key() -> None:
+    """A repository that is not owner/name stops the program, naming the key."""
+    with pytest.raises(pulumi.RunError, match="crosscloud-bootstrap:repository"):
+        synth("main", root=BOOTSTRAP, overrides={"crosscloud-bootstrap:repository": "no-slash"})
