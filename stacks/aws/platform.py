@@ -3,19 +3,28 @@
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_aws as aws
 
 from stacks.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from stacks.aws.app_secrets import AppSecrets, AppSecretsArgs
 from stacks.aws.billing_alarm import BillingAlarm, BillingAlarmArgs
 from stacks.aws.bucket import SecureBucket, SecureBucketArgs
 from stacks.aws.database import PostgresDatabase, PostgresDatabaseArgs
+from stacks.aws.http_api import HttpApi, HttpApiArgs
+from stacks.aws.iam import Statement
+from stacks.aws.lambda_function import LambdaFunction, LambdaFunctionArgs, VpcPlacement
 from stacks.aws.network import PrivateNetwork, PrivateNetworkArgs
 from stacks.aws.object_index import ObjectIndex, ObjectIndexArgs
+from stacks.aws.object_indexer import ObjectIndexer, ObjectIndexerArgs
 from stacks.aws.providers import aws_provider
+from stacks.function_archives import lambda_archive
 from stacks.settings import Settings
 
 # The AWS/Billing metrics exist only in this region.
 BILLING_REGION = "us-east-1"
+# Stage throttling (requests per second, burst) by environment: a cap on cost
+# and on what a misbehaving client can do, well above expected traffic.
+API_THROTTLE = {"dev": (20.0, 40), "prod": (500.0, 1000)}
 
 
 @dataclass(frozen=True)
@@ -124,8 +133,34 @@ class AwsPlatform(pulumi.ComponentResource):
             opts=stateful,
         )
 
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(provider=provider)
+        ).account_id
+        self._build_api(settings, account_id, regional)
+        self.indexer = ObjectIndexer(
+            f"{prefix}-indexer",
+            ObjectIndexerArgs(
+                bucket_name=self.uploads.name,
+                bucket_arn=self.uploads.arn,
+                table_name=self.object_index.name,
+                table_arn=self.object_index.arn,
+                archive=lambda_archive("indexer", settings.functions.architecture),
+                function_name=f"{prefix}-indexer",
+                architecture=settings.functions.architecture,
+                log_retention_days=settings.functions.log_retention_days,
+                alarm_topic_arn=self.alarm_topic.arn,
+                account_id=account_id,
+                region=settings.aws.region,
+            ),
+            opts=regional,
+        )
+
         self.outputs: dict[str, pulumi.Input[object]] = {
             "region": settings.aws.region,
+            "apiUrl": self.http_api.url,
+            "apiFunction": self.api_function.name,
+            "indexerFunction": self.indexer.function.name,
+            "indexerFailureQueueUrl": self.indexer.failure_queue_url,
             "uploadsBucket": self.uploads.name,
             "reportsBucket": self.reports.name,
             "objectIndexTable": self.object_index.name,
@@ -136,3 +171,78 @@ class AwsPlatform(pulumi.ComponentResource):
             "alarmTopicArn": self.alarm_topic.arn,
         }
         self.register_outputs(self.outputs)
+
+    def _build_api(
+        self, settings: Settings, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions
+    ) -> None:
+        """The API function in the VPC, and the HTTP API in front of it."""
+        assert settings.aws is not None
+        prefix = settings.resource_prefix()
+        functions = settings.functions
+        uploads_objects = pulumi.Output.concat(self.uploads.arn, "/*")
+        self.api_function = LambdaFunction(
+            f"{prefix}-api",
+            LambdaFunctionArgs(
+                archive=lambda_archive("api", functions.architecture),
+                handler="lambda_handler.handler",
+                function_name=f"{prefix}-api",
+                architecture=functions.architecture,
+                memory_mb=functions.memory_mb,
+                timeout_seconds=functions.timeout_seconds,
+                reserved_concurrency=functions.reserved_concurrency,
+                log_retention_days=functions.log_retention_days,
+                alarm_topic_arn=self.alarm_topic.arn,
+                account_id=account_id,
+                region=settings.aws.region,
+                vpc=VpcPlacement(
+                    subnet_ids=self.network.private_subnet_ids,
+                    security_group_id=self.network.functions_security_group.id,
+                ),
+                environment={
+                    "STORAGE_URL": pulumi.Output.concat("s3://", self.uploads.name),
+                    "DB_SECRET_ARN": self.database.secret_arn,
+                    "DB_HOST": self.database.address,
+                    "DB_PORT": self.database.port.apply(str),
+                    "DB_NAME": self.database.db_name,
+                    "INDEX_TABLE": self.object_index.name,
+                    "LOG_LEVEL": "INFO",
+                },
+                statements=[
+                    Statement(
+                        sid="ReadDatabaseCredentials",
+                        actions=["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+                        resources=[self.database.secret_arn],
+                    ),
+                    Statement(
+                        sid="ManageUploadedObjects",
+                        actions=["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+                        resources=[uploads_objects],
+                    ),
+                    Statement(
+                        sid="ListUploads", actions=["s3:ListBucket"], resources=[self.uploads.arn]
+                    ),
+                    Statement(
+                        sid="ReadObjectIndex",
+                        actions=["dynamodb:GetItem", "dynamodb:Query"],
+                        resources=[self.object_index.arn],
+                    ),
+                ],
+            ),
+            opts=opts,
+        )
+        rate, burst = API_THROTTLE[settings.environment]
+        self.http_api = HttpApi(
+            f"{prefix}-http",
+            HttpApiArgs(
+                function_name=self.api_function.name,
+                function_invoke_arn=self.api_function.function.invoke_arn,
+                alarm_topic_arn=self.alarm_topic.arn,
+                log_retention_days=functions.log_retention_days,
+                public=settings.public_api,
+                throttle_rate_per_second=rate,
+                throttle_burst=burst,
+                latency_alarm_ms=int(functions.timeout_seconds * 1000 * 0.8),
+                cors_origins=settings.cors_origins,
+            ),
+            opts=opts,
+        )

@@ -1,0 +1,181 @@
+"""The Lambda functions: code, runtime, limits, logs, least-privilege roles, alarms."""
+
+import ast
+import base64
+import hashlib
+import json
+from typing import Any
+
+import pytest
+
+from tooling.synth import ROOT, Resource, SynthResult, synth
+
+FUNCTION = "aws:lambda/function:Function"
+
+
+def _policy(result: SynthResult, function: Resource) -> list[dict[str, Any]]:
+    """The statements of the inline policy on the function's role."""
+    (role,) = [
+        r for r in result.of_type("aws:iam/role:Role") if r.state["arn"] == function.inputs["role"]
+    ]
+    (policy,) = [
+        p for p in result.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.id
+    ]
+    return json.loads(policy.inputs["policy"])["Statement"]
+
+
+def _grants(statements: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Action → resources granted, for exact comparisons."""
+    grants: dict[str, list[str]] = {}
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        for action in statement["Action"]:
+            grants.setdefault(action, []).extend(statement["Resource"])
+    return grants
+
+
+def test_handlers_and_runtime_match_the_code(dev: SynthResult) -> None:
+    """Each function's handler names a module and function that exist in functions/."""
+    handlers = {f.name: f.inputs["handler"] for f in dev.of_type(FUNCTION)}
+    assert handlers == {
+        "crosscloud-dev-api": "lambda_handler.handler",
+        "crosscloud-dev-indexer": "indexer_handler.handler",
+    }
+    for name, handler in handlers.items():
+        module, function = handler.split(".")
+        source = ROOT / "functions" / name.removeprefix("crosscloud-dev-") / f"{module}.py"
+        tree = ast.parse(source.read_text())
+        assert function in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for function in dev.of_type(FUNCTION):
+        assert function.inputs["runtime"] == "python3.12"
+        assert function.inputs["architectures"] == [dev.config["crosscloud:functionArchitecture"]]
+
+
+def test_code_hash_is_the_archive_hash(dev: SynthResult) -> None:
+    """source_code_hash is base64(SHA-256) of the very archive deployed."""
+    for function in dev.of_type(FUNCTION):
+        archive = ROOT / function.inputs["code"]["FileArchive"]
+        digest = hashlib.sha256(archive.read_bytes()).digest()
+        assert function.inputs["sourceCodeHash"] == base64.b64encode(digest).decode()
+
+
+def test_archives_and_hashes_identical_across_synths(dev: SynthResult) -> None:
+    """A second synth of the same sources deploys the same archives: preview shows no change."""
+    again = synth("dev")
+    first = {f.name: (f.inputs["code"], f.inputs["sourceCodeHash"]) for f in dev.of_type(FUNCTION)}
+    second = {
+        f.name: (f.inputs["code"], f.inputs["sourceCodeHash"]) for f in again.of_type(FUNCTION)
+    }
+    assert first == second
+
+
+def test_api_limits_come_from_config(prod: SynthResult) -> None:
+    """Memory, timeout and reserved concurrency are the stack's settings."""
+    api = prod.one(FUNCTION, "crosscloud-prod-api")
+    assert api.inputs["memorySize"] == int(prod.config["crosscloud:functionMemoryMb"])
+    assert api.inputs["timeout"] == int(prod.config["crosscloud:functionTimeoutSeconds"])
+    assert api.inputs["reservedConcurrentExecutions"] == int(
+        prod.config["crosscloud:functionReservedConcurrency"]
+    )
+
+
+def test_each_function_logs_to_its_own_log_group_with_retention(dev: SynthResult) -> None:
+    """The stack creates /aws/lambda/<name> with the configured retention; logs are JSON."""
+    groups = {
+        g.inputs["name"]: g
+        for g in dev.of_type("aws:cloudwatch/logGroup:LogGroup")
+        if "name" in g.inputs
+    }
+    for function in dev.of_type(FUNCTION):
+        group = groups[f"/aws/lambda/{function.inputs['name']}"]
+        assert group.inputs["retentionInDays"] == int(dev.config["crosscloud:logRetentionDays"])
+        assert function.inputs["loggingConfig"] == {
+            "logFormat": "JSON",
+            "logGroup": group.inputs["name"],
+        }
+
+
+def test_api_function_runs_in_the_private_subnets(dev: SynthResult) -> None:
+    """The API function sits in the VPC's private subnets with the security group RDS admits."""
+    api = dev.one(FUNCTION, "crosscloud-dev-api")
+    subnets = {s.id for s in dev.of_type("aws:ec2/subnet:Subnet")}
+    functions_group = dev.one("aws:ec2/securityGroup:SecurityGroup", "crosscloud-dev-vpc-functions")
+    assert set(api.inputs["vpcConfig"]["subnetIds"]) == subnets
+    assert api.inputs["vpcConfig"]["securityGroupIds"] == [functions_group.id]
+
+
+def test_api_environment_points_at_this_stacks_resources(dev: SynthResult) -> None:
+    """The API reads its bucket, database and secret from env vars naming this stack's resources."""
+    variables = dev.one(FUNCTION, "crosscloud-dev-api").inputs["environment"]["variables"]
+    db = dev.one("aws:rds/instance:Instance")
+    assert variables["STORAGE_URL"] == f"s3://{dev.outputs['aws']['uploadsBucket']}"
+    assert variables["DB_SECRET_ARN"] == db.state["masterUserSecrets"][0]["secretArn"]
+    assert variables["DB_HOST"] == db.state["address"]
+    assert variables["DB_NAME"] == "channels"
+    assert not any("PASSWORD" in key or "TOKEN" in key for key in variables)
+
+
+def test_api_role_grants_exactly_what_the_api_needs(dev: SynthResult) -> None:
+    """Secret read, object CRUD on uploads, index reads, own logs, its own ENIs; nothing else."""
+    api = dev.one(FUNCTION, "crosscloud-dev-api")
+    grants = _grants(_policy(dev, api))
+    uploads = dev.one("aws:s3/bucket:Bucket", "crosscloud-dev-uploads").state["arn"]
+    table = dev.one("aws:dynamodb/table:Table").state["arn"]
+    secret = dev.outputs["aws"]["databaseSecretArn"]
+    log_group = next(
+        g.state["arn"]
+        for g in dev.of_type("aws:cloudwatch/logGroup:LogGroup")
+        if g.inputs.get("name") == "/aws/lambda/crosscloud-dev-api"
+    )
+    expected = {
+        "logs:CreateLogStream": [f"{log_group}:*"],
+        "logs:PutLogEvents": [f"{log_group}:*"],
+        "secretsmanager:DescribeSecret": [secret],
+        "secretsmanager:GetSecretValue": [secret],
+        "s3:GetObject": [f"{uploads}/*"],
+        "s3:PutObject": [f"{uploads}/*"],
+        "s3:DeleteObject": [f"{uploads}/*"],
+        "s3:ListBucket": [uploads],
+        "dynamodb:GetItem": [table],
+        "dynamodb:Query": [table],
+        "ec2:DescribeNetworkInterfaces": ["*"],
+    }
+    for action, resources in expected.items():
+        assert grants.pop(action) == resources, action
+    # What remains is ENI management, scoped to network interfaces, its subnets and group.
+    assert sorted(grants) == [
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:CreateNetworkInterface",
+        "ec2:DeleteNetworkInterface",
+        "ec2:UnassignPrivateIpAddresses",
+    ]
+    for resources in grants.values():
+        assert "*" not in resources
+        assert any(r.endswith(":network-interface/*") for r in resources)
+
+
+def test_roles_trust_lambda_from_this_account_only(dev: SynthResult) -> None:
+    """Execution roles can be assumed by lambda.amazonaws.com on behalf of this account only."""
+    for function in dev.of_type(FUNCTION):
+        (role,) = [
+            r for r in dev.of_type("aws:iam/role:Role") if r.state["arn"] == function.inputs["role"]
+        ]
+        (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}
+        assert statement["Action"] == "sts:AssumeRole"
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+@pytest.mark.parametrize("function_name", ["crosscloud-dev-api", "crosscloud-dev-indexer"])
+def test_function_alarms(dev: SynthResult, function_name: str) -> None:
+    """Errors, throttles and a p99 duration at 80% of the timeout alarm for each function."""
+    function = dev.one(FUNCTION, function_name)
+    alarms = {
+        a.inputs["metricName"]: a
+        for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.inputs.get("dimensions") == {"FunctionName": function.inputs["name"]}
+    }
+    assert sorted(alarms) == ["Duration", "Errors", "Throttles"]
+    duration = alarms["Duration"].inputs
+    assert duration["extendedStatistic"] == "p99"
+    assert duration["threshold"] == function.inputs["timeout"] * 1000 * 0.8
