@@ -1,7 +1,7 @@
 """Cloud Monitoring alerts on the API function's errors and latency, sent by email."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
@@ -19,7 +19,8 @@ class AlertingArgs:
 
     service_name: pulumi.Input[str]
     timeout_seconds: int
-    emails: Sequence[str] = field(default_factory=tuple)
+    # At least one: every policy must notify someone.
+    emails: Sequence[str]
 
 
 def request_filter(service_name: str, metric: str, extra: str = "") -> str:
@@ -39,6 +40,8 @@ class Alerting(pulumi.ComponentResource):
     ) -> None:
         """Create one channel per email and the policies notifying all of them."""
         super().__init__("crosscloud:gcp:Alerting", name, None, opts)
+        if not args.emails:
+            raise ValueError("Alerting needs at least one email address")
         child = pulumi.ResourceOptions(parent=self)
         channels = [
             gcp.monitoring.NotificationChannel(

@@ -1,6 +1,7 @@
 """Cloud SQL for PostgreSQL, reachable only through the Cloud SQL connectors."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
@@ -27,6 +28,8 @@ class PostgresInstanceArgs:
     highly_available: bool
     # Refuse deletion both in Pulumi and in the Cloud SQL API.
     deletion_protection: bool
+    # The provider's default labels do not reach an instance's nested user_labels.
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 def backup_windows(retention_days: int) -> tuple[int, int]:
@@ -87,6 +90,7 @@ class PostgresInstance(pulumi.ComponentResource):
             # The function logs in as its service account: no password exists to leak.
             "database_flags": [{"name": "cloudsql.iam_authentication", "value": "on"}],
             "insights_config": {"query_insights_enabled": True},
+            "user_labels": dict(args.labels),
         }
         self.instance = gcp.sql.DatabaseInstance(
             name,

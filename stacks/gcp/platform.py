@@ -109,6 +109,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 backup_retention_days=db.backup_retention_days,
                 highly_available=db.multi_az,
                 deletion_protection=db.deletion_protection,
+                labels=settings.labels,
             ),
             opts=stateful,
         )
@@ -157,14 +158,20 @@ class GcpPlatform(pulumi.ComponentResource):
             ),
             opts=regional,
         )
-        self.alerting = Alerting(
-            f"{prefix}-alerts",
-            AlertingArgs(
-                service_name=self.function.service_name,
-                timeout_seconds=limits.timeout_seconds,
-                emails=settings.alarm_emails,
-            ),
-            opts=regional,
+        # An alert policy nobody receives is noise (and the policy pack forbids
+        # it); prod always names someone, dev only when alarmEmails is set.
+        self.alerting = (
+            Alerting(
+                f"{prefix}-alerts",
+                AlertingArgs(
+                    service_name=self.function.service_name,
+                    timeout_seconds=limits.timeout_seconds,
+                    emails=settings.alarm_emails,
+                ),
+                opts=regional,
+            )
+            if settings.alarm_emails
+            else None
         )
 
         self.outputs: dict[str, pulumi.Input[object]] = {

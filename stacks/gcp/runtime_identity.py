@@ -51,7 +51,7 @@ class RuntimeIdentity(pulumi.ComponentResource):
     - ``roles/secretmanager.secretAccessor`` on each of its secrets only.
     - ``roles/cloudsql.client`` and ``roles/cloudsql.instanceUser``: project
       roles, conditioned on this stack's instance, plus a database user for
-      IAM authentication (no password).
+      IAM authentication (no password) that may create the API's tables.
     """
 
     account: gcp.serviceaccount.Account
@@ -112,6 +112,10 @@ class RuntimeIdentity(pulumi.ComponentResource):
             instance=args.sql_instance_name,
             name=self.email.apply(lambda email: email.removesuffix(SERVICE_ACCOUNT_EMAIL_SUFFIX)),
             type="CLOUD_IAM_SERVICE_ACCOUNT",
+            # The API creates its own tables on first use, and PostgreSQL 15+
+            # grants CREATE on schema public only to the database owner
+            # (cloudsqlsuperuser). The instance holds nothing but this app's data.
+            database_roles=["cloudsqlsuperuser"],
             opts=child,
         )
         self.db_user = user.name

@@ -1,0 +1,141 @@
+"""The API's Cloud Function: code, runtime, limits, environment and who may invoke it."""
+
+import ast
+import importlib
+import json
+import re
+
+import pytest
+
+from tooling.synth import ROOT, SynthResult
+
+API_DIR = ROOT / "functions" / "api"
+MAIN = API_DIR / "main.py"
+INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+FUNCTION = "gcp:cloudfunctionsv2/function:Function"
+
+
+def _http_functions(source: str) -> set[str]:
+    """Names of the module-level functions decorated with ``@functions_framework.http``."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                if ast.unparse(decorator) == "functions_framework.http":
+                    names.add(node.name)
+    return names
+
+
+def test_entry_point_is_the_http_function_in_main(stack: SynthResult) -> None:
+    """The deployed entry point is an ``@functions_framework.http`` function of main.py."""
+    entry_point = stack.one(FUNCTION).inputs["buildConfig"]["entryPoint"]
+    assert entry_point in _http_functions(MAIN.read_text())
+
+
+def test_runtime_is_python_312_or_newer_and_parses_the_code(stack: SynthResult) -> None:
+    """A python3.12+ runtime, and main.py is valid syntax for that version."""
+    runtime = stack.one(FUNCTION).inputs["buildConfig"]["runtime"]
+    match = re.fullmatch(r"python3(\d+)", runtime)
+    assert match is not None, runtime
+    minor = int(match.group(1))
+    assert minor >= 12
+    ast.parse(MAIN.read_text(), feature_version=(3, minor))
+
+
+def test_source_is_the_uploaded_archive(stack: SynthResult) -> None:
+    """The build reads the hash-named object from the source bucket."""
+    obj = stack.one("gcp:storage/bucketObject:BucketObject")
+    storage = stack.one(FUNCTION).inputs["buildConfig"]["source"]["storageSource"]
+    assert storage == {"bucket": obj.inputs["bucket"], "object": obj.inputs["name"]}
+
+
+def test_limits_and_ingress_come_from_config(stack: SynthResult) -> None:
+    """Memory, timeout, max instances and ingress are the stack's settings."""
+    config = stack.one(FUNCTION).inputs["serviceConfig"]
+    settings = stack.config
+    assert config["availableMemory"] == f"{settings['crosscloud:functionMemoryMb']}M"
+    assert config["timeoutSeconds"] == int(settings["crosscloud:functionTimeoutSeconds"])
+    assert config["maxInstanceCount"] == int(settings["crosscloud:functionMaxInstances"])
+    assert config["ingressSettings"] == settings["crosscloud:gcpIngress"]
+    assert stack.one(FUNCTION).inputs["location"] == settings["gcp:region"]
+
+
+def test_runs_as_its_own_service_account(stack: SynthResult) -> None:
+    """Not the default compute account: the stack's dedicated runtime account."""
+    account = stack.one("gcp:serviceaccount/account:Account")
+    config = stack.one(FUNCTION).inputs["serviceConfig"]
+    assert config["serviceAccountEmail"] == account.state["email"]
+    assert account.inputs["accountId"] == f"crosscloud-{stack.stack}-api"
+
+
+def test_environment_points_at_this_stacks_resources(stack: SynthResult) -> None:
+    """Storage, Cloud SQL instance, database and user are this stack's own."""
+    env = stack.one(FUNCTION).inputs["serviceConfig"]["environmentVariables"]
+    uploads = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-uploads")
+    instance = stack.one("gcp:sql/databaseInstance:DatabaseInstance")
+    user = stack.one("gcp:sql/user:User")
+    assert env["STORAGE_URL"] == f"gs://{uploads.state['name']}"
+    assert env["CLOUD_SQL_INSTANCE"] == instance.state["connectionName"]
+    assert env["CLOUD_SQL_IP_TYPE"] == "PUBLIC"
+    assert env["DB_NAME"] == stack.one("gcp:sql/database:Database").inputs["name"]
+    assert env["DB_USER"] == user.inputs["name"]
+    assert env["DB_IAM_AUTH"] == "true"
+    # No password anywhere: IAM database authentication.
+    assert not {"DB_PASSWORD", "DB_PASSWORD_SECRET"} & set(env)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="functions/api Settings.from_env has no IAM database authentication yet: it requires "
+    "DB_PASSWORD or DB_PASSWORD_SECRET (see docs/gcp.md, 'Reaching Cloud SQL')",
+)
+def test_function_settings_accept_the_deployed_environment(
+    stack: SynthResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API's own settings parser accepts exactly what the stack deploys."""
+    monkeypatch.syspath_prepend(str(API_DIR))
+    settings_module = importlib.import_module("crosscloud_api.settings")
+    config = stack.one(FUNCTION).inputs["serviceConfig"]
+    env = dict(config["environmentVariables"])
+    env |= {entry["key"]: "secret-value" for entry in config["secretEnvironmentVariables"]}
+    settings = settings_module.Settings.from_env(env)
+    assert settings.storage_url == env["STORAGE_URL"]
+    assert settings.database.instance == env["CLOUD_SQL_INSTANCE"]
+    assert settings.database.user == env["DB_USER"]
+
+
+def test_deploys_after_its_grants(stack: SynthResult) -> None:
+    """Cloud Functions checks secret access at deploy time, so the grants come first."""
+    function = stack.one(FUNCTION)
+    for type_ in (
+        "gcp:secretmanager/secretIamMember:SecretIamMember",
+        "gcp:storage/bucketIAMMember:BucketIAMMember",
+        "gcp:sql/user:User",
+    ):
+        for grant in stack.of_type(type_):
+            assert grant.urn in function.dependencies, grant.name
+
+
+def _invoker_members(result: SynthResult) -> list[str]:
+    """Members holding roles/run.invoker on the function's service."""
+    function = result.one(FUNCTION)
+    service = function.state["serviceConfig"]["service"].rsplit("/", 1)[-1]
+    bindings = result.of_type(INVOKER)
+    for binding in bindings:
+        assert binding.inputs["role"] == "roles/run.invoker"
+        assert binding.inputs["name"] == service
+        assert binding.inputs["location"] == function.inputs["location"]
+        assert binding.inputs["project"] == result.config["gcp:project"]
+    return sorted(b.inputs["member"] for b in bindings)
+
+
+def test_private_by_default(dev: SynthResult, prod: SynthResult) -> None:
+    """Only gcpInvokers may invoke; dev names none, prod names its client group."""
+    assert _invoker_members(dev) == []
+    assert _invoker_members(prod) == json.loads(prod.config["crosscloud:gcpInvokers"])
+    assert _invoker_members(prod) == ["group:api-clients@example.com"]
+
+
+def test_all_users_only_when_public(public_dev: SynthResult) -> None:
+    """publicApi: true is what adds allUsers."""
+    assert _invoker_members(public_dev) == ["allUsers"]
