@@ -1,5 +1,6 @@
 """The application factory: one Flask app, its blueprints, request ids, logs and error handlers."""
 
+import logging
 import re
 import time
 import uuid
@@ -7,7 +8,7 @@ import uuid
 from flask import Flask, Response, g, request
 
 from crosscloud_api import errors
-from crosscloud_api.logs import configure_logging, get_logger, request_id_var
+from crosscloud_api.logs import configure_logging, emit, get_logger, request_id_var
 from crosscloud_api.routes import channels, files, health, openapi
 from crosscloud_api.services import Services
 from crosscloud_api.settings import Settings
@@ -68,7 +69,7 @@ def _finish_request(response: Response) -> Response:
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
     }
-    log.info("request", extra={"fields": fields})
+    emit(log, logging.INFO, "request", fields)
     return response
 
 

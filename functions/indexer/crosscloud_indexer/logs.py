@@ -53,3 +53,14 @@ def get_logger() -> logging.Logger:
         # The Lambda runtime's root handler would print each line again, unformatted.
         logger.propagate = False
     return logger
+
+
+def emit(logger: logging.Logger, level: int, message: str, fields: dict[str, Any]) -> None:
+    """Log ``message`` with ``fields``, skipping the caller lookup ``Logger.info`` does.
+
+    The access log runs on every request; finding the caller's frame was most of
+    its cost, and the JSON lines never print file or line numbers anyway.
+    """
+    if logger.isEnabledFor(level):
+        extra = {"fields": fields}
+        logger.handle(logger.makeRecord(logger.name, level, "", 0, message, (), None, extra=extra))

@@ -1,12 +1,13 @@
 """Process a Lambda event: index every record, report only the failed ones."""
 
+import logging
 from collections import Counter
 from typing import Any
 
 from crosscloud_indexer.events import deliveries, object_events
 from crosscloud_indexer.exceptions import RecordsFailedError
 from crosscloud_indexer.index import ObjectIndex
-from crosscloud_indexer.logs import get_logger
+from crosscloud_indexer.logs import emit, get_logger
 
 
 def process_event(event: dict[str, Any], index: ObjectIndex) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def process_event(event: dict[str, Any], index: ObjectIndex) -> dict[str, Any]:
                 direct_failures += 0 if ok else 1
             elif not ok:
                 failed_messages.append(delivery.message_id)
-    log.info("indexed", extra={"fields": {"outcomes": dict(outcomes)}})
+    emit(log, logging.INFO, "indexed", {"outcomes": dict(outcomes)})
     if direct_failures:
         raise RecordsFailedError(direct_failures, direct_total)
     return {"batchItemFailures": [{"itemIdentifier": m} for m in failed_messages]}
@@ -45,6 +46,6 @@ def _index_record(record: dict[str, Any], index: ObjectIndex, outcomes: Counter[
         # is logged; messages can include object keys or request data.
         outcomes["failed"] += 1
         fields = {"error_type": type(error).__name__}
-        get_logger().warning("record failed", extra={"fields": fields})
+        emit(get_logger(), logging.WARNING, "record failed", fields)
         return False
     return True

@@ -1,0 +1,122 @@
+"""Requests per second for GET /health: sub-router vs direct Flask app vs bare function."""
+
+import contextlib
+import importlib
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+import requests
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+API_DIR = ROOT / "functions" / "api"
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Generator[None]:
+    """Send the per-request JSON log lines to /dev/null while timing."""
+    saved = sys.stdout
+    with open(os.devnull, "w") as devnull:
+        sys.stdout = devnull
+        try:
+            yield
+        finally:
+            sys.stdout = saved
+
+
+def _apps() -> dict[str, Any]:
+    """The three WSGI apps: functions-framework + sub-router, the API directly, a bare function."""
+    import functions_framework
+
+    if str(API_DIR) not in sys.path:
+        sys.path.insert(0, str(API_DIR))
+    # Imported by name: functions/api is an import root only at run time (as in
+    # the deployed archives), not for the type checker.
+    api = importlib.import_module("crosscloud_api")
+    settings_module = importlib.import_module("crosscloud_api.settings")
+
+    database = f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/channels.db"
+    # /health touches no backend, so the bucket never has to exist.
+    os.environ.setdefault("STORAGE_URL", "s3://bench-bucket")
+    os.environ.setdefault("DATABASE_URL", database)
+    routed = functions_framework.create_app(target="api", source=str(API_DIR / "main.py"))
+    bare = functions_framework.create_app(
+        target="bare", source=str(Path(__file__).with_name("bare_main.py"))
+    )
+    settings = api.Settings("s3://bench-bucket", settings_module.UrlDatabase(database))
+    direct = api.create_app(settings)
+    return {
+        "sub-router (functions-framework + main.api)": routed,
+        "Flask app called directly": direct,
+        "bare functions-framework function": bare,
+    }
+
+
+def _in_process(apps: dict[str, Any]) -> dict[str, Callable[[], int]]:
+    """GET /health through each app's WSGI test client (no HTTP at all)."""
+    clients = {name: app.test_client() for name, app in apps.items()}
+    return {
+        name: (lambda c=client: c.get("/health").status_code) for name, client in clients.items()
+    }
+
+
+@contextlib.contextmanager
+def _over_http(apps: dict[str, Any]) -> Generator[dict[str, Callable[[], int]]]:
+    """GET /health over keep-alive HTTP to a threaded server per app, all in this process."""
+    # The development server logs every request; that would time the logger.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    servers = [make_server("127.0.0.1", 0, app, threaded=True) for app in apps.values()]
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
+    for thread in threads:
+        thread.start()
+    sessions = [requests.Session() for _ in servers]
+    try:
+        yield {
+            name: (
+                lambda s=session, p=server.server_port: (
+                    s.get(f"http://127.0.0.1:{p}/health").status_code
+                )
+            )
+            for name, server, session in zip(apps, servers, sessions, strict=True)
+        }
+    finally:
+        for session in sessions:
+            session.close()
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def measure() -> dict[str, dict[str, float]]:
+    """Median requests/s per variant: in-process WSGI, and over loopback HTTP."""
+    apps = _apps()
+    results = {"in-process WSGI": _rates(_in_process(apps), 2000)}
+    with _over_http(apps) as clients:
+        results["loopback HTTP"] = _rates(clients, 500)
+    return results
+
+
+def _rates(
+    clients: dict[str, Callable[[], int]], requests_per_round: int, rounds: int = 7
+) -> dict[str, float]:
+    """Median requests/s of each variant, the variants interleaved round by round."""
+    samples: dict[str, list[float]] = {name: [] for name in clients}
+    with _quiet_stdout():
+        for call in clients.values():  # warm up: first request builds the app
+            for _ in range(200):
+                assert call() == 200
+        for _ in range(rounds):
+            for name, call in clients.items():
+                started = time.perf_counter()
+                for _ in range(requests_per_round):
+                    call()
+                samples[name].append(requests_per_round / (time.perf_counter() - started))
+    return {name: statistics.median(values) for name, values in samples.items()}
