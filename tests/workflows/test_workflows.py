@@ -1,0 +1,289 @@
+"""The GitHub Actions workflows: schema-valid, zizmor-clean offline, and hardened as designed.
+
+actionlint cannot be installed from the registries this project reaches, so
+check-jsonschema's vendored GitHub workflow schema and zizmor (offline) stand
+in for it; the structural tests pin down the security design itself.
+"""
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tooling.synth import ROOT, synth
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+BIN = Path(sys.executable).parent
+PIN = re.compile(r"^\s*-?\s*uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$")
+CLOUD_LOGINS = ("aws-actions/configure-aws-credentials", "google-github-actions/auth")
+# Variables the workflows may read besides those the bootstrap exports.
+PLAIN_VARIABLES = {"AWS_REGION", "PULUMI_BACKEND_URL"}
+MAX_TIMEOUT_MINUTES = 60
+
+Workflow = dict[str, Any]
+
+
+def _files() -> list[Path]:
+    """Every workflow file."""
+    return sorted(WORKFLOWS.glob("*.y*ml"))
+
+
+def _load(path: Path) -> Workflow:
+    """A workflow as data; YAML 1.1 reads the ``on`` key as ``True``, so it is renamed back."""
+    data = yaml.safe_load(path.read_text())
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+@pytest.fixture(scope="module")
+def workflows() -> dict[str, Workflow]:
+    """Each workflow by file name."""
+    return {path.name: _load(path) for path in _files()}
+
+
+def _jobs(workflows: dict[str, Workflow]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(file, job id, job) for every job."""
+    for name, workflow in workflows.items():
+        for job_id, job in workflow["jobs"].items():
+            yield name, job_id, job
+
+
+def _uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    """The job's steps that use ``action`` (any version)."""
+    return [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith(f"{action}@")]
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    """A tool from the test virtualenv, at the repository root."""
+    return subprocess.run(
+        [str(BIN / command[0]), *command[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_the_three_workflows_exist() -> None:
+    """PR checks, deploys and the fork-safe plan comment."""
+    assert [p.name for p in _files()] == [
+        "deploy.yml",
+        "offline-plan-comment.yml",
+        "pull-request.yml",
+    ]
+
+
+def test_workflows_match_the_github_workflow_schema() -> None:
+    """check-jsonschema's vendored GitHub workflow schema accepts every file (no network)."""
+    result = _run(
+        "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, _files())
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_at_medium_or_above() -> None:
+    """zizmor offline, default persona: no finding of medium severity or higher."""
+    result = _run(
+        "zizmor", "--offline", "--format", "json", "--min-severity", "medium", str(WORKFLOWS)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_the_only_zizmor_ignore_is_the_workflow_run_trigger() -> None:
+    """With ignores off, the one finding is the justified workflow_run trigger."""
+    result = _run(
+        "zizmor", "--offline", "--no-ignores", "--format", "json", "--min-severity", "medium",
+        str(WORKFLOWS),
+    )  # fmt: skip
+    findings = json.loads(result.stdout)
+    places = {
+        (f["ident"], Path(location["symbolic"]["key"]["Local"]["verbatim_path"]).name)
+        for f in findings
+        for location in f["locations"]
+    }
+    assert places == {("dangerous-triggers", "offline-plan-comment.yml")}
+
+
+def test_actions_are_pinned_to_full_shas_with_their_version() -> None:
+    """Every ``uses:`` names a 40-hex commit and a ``# vX.Y.Z`` comment; one SHA per action."""
+    shas: dict[str, set[str]] = {}
+    for path in _files():
+        for line in path.read_text().splitlines():
+            if re.match(r"^\s*-?\s*uses:", line):
+                match = PIN.match(line)
+                assert match, f"{path.name}: {line.strip()}"
+                shas.setdefault(match.group(1), set()).add(match.group(2))
+    assert {action: len(pins) for action, pins in shas.items()} == dict.fromkeys(shas, 1)
+    assert "pulumi/actions" in shas
+
+
+def test_no_default_permissions_and_every_job_declares_its_own(
+    workflows: dict[str, Workflow],
+) -> None:
+    """Workflows grant nothing; each job lists exactly what it needs, never contents: write."""
+    for name, workflow in workflows.items():
+        assert workflow["permissions"] == {}, name
+    for name, job_id, job in _jobs(workflows):
+        permissions = job["permissions"]
+        assert permissions.get("contents", "read") == "read", (name, job_id)
+        writes = {scope for scope, level in permissions.items() if level == "write"}
+        assert writes <= {"id-token", "pull-requests"}, (name, job_id, writes)
+
+
+def test_id_token_only_where_a_cloud_login_happens(workflows: dict[str, Workflow]) -> None:
+    """``id-token: write`` exactly in the jobs that log in to AWS and GCP, by role, not keys."""
+    login_jobs = set()
+    for name, job_id, job in _jobs(workflows):
+        logins = [s for action in CLOUD_LOGINS for s in _uses(job, action)]
+        has_token = job["permissions"].get("id-token") == "write"
+        assert has_token == bool(logins), (name, job_id)
+        if logins:
+            login_jobs.add(job_id)
+            aws = _uses(job, CLOUD_LOGINS[0])[0]["with"]
+            gcp = _uses(job, CLOUD_LOGINS[1])[0]["with"]
+            assert set(aws) == {"role-to-assume", "role-session-name", "aws-region"}
+            assert set(gcp) == {"workload_identity_provider", "service_account"}
+    assert login_jobs == {"preview", "up-dev", "up-prod"}
+
+
+def test_pull_requests_write_only_where_a_comment_is_posted(
+    workflows: dict[str, Workflow],
+) -> None:
+    """Only the preview (pulumi/actions comment-on-pr) and the plan comment may write PRs."""
+    writers = {
+        (name, job_id)
+        for name, job_id, job in _jobs(workflows)
+        if job["permissions"].get("pull-requests") == "write"
+    }
+    assert writers == {("pull-request.yml", "preview"), ("offline-plan-comment.yml", "comment")}
+    preview = workflows["pull-request.yml"]["jobs"]["preview"]
+    assert _uses(preview, "pulumi/actions")[0]["with"]["comment-on-pr"] is True
+
+
+def test_no_long_lived_cloud_keys_and_only_the_passphrase_secret() -> None:
+    """OIDC only: no access keys or key files; the one secret is the config passphrase."""
+    text = "\n".join(p.read_text() for p in _files())
+    for forbidden in ("aws-access-key-id", "aws-secret-access-key", "credentials_json"):
+        assert forbidden not in text
+    assert set(re.findall(r"secrets\.(\w+)", text)) == {"PULUMI_CONFIG_PASSPHRASE"}
+
+
+def test_variables_are_what_the_bootstrap_exports() -> None:
+    """Every identity variable the workflows read is one the bootstrap project outputs."""
+    text = "\n".join(p.read_text() for p in _files())
+    used = set(re.findall(r"vars\.(\w+)", text))
+    exported = synth("main", root=ROOT / "bootstrap").outputs["githubVariables"]
+    assert used - PLAIN_VARIABLES == set(exported)
+
+
+def test_every_job_has_a_timeout_and_checkouts_drop_credentials(
+    workflows: dict[str, Workflow],
+) -> None:
+    """Bounded jobs; no token left in .git for later steps to leak."""
+    for name, job_id, job in _jobs(workflows):
+        assert 0 < job["timeout-minutes"] <= MAX_TIMEOUT_MINUTES, (name, job_id)
+        for step in _uses(job, "actions/checkout"):
+            assert step["with"]["persist-credentials"] is False, (name, job_id)
+
+
+def test_python_jobs_cache_pip_and_write_no_bytecode(workflows: dict[str, Workflow]) -> None:
+    """setup-python caches pip on the pinned requirement files; bytecode is off everywhere."""
+    for name, job_id, job in _jobs(workflows):
+        for step in _uses(job, "actions/setup-python"):
+            assert step["with"]["python-version"] == "3.11", (name, job_id)
+            assert step["with"]["cache"] == "pip", (name, job_id)
+            assert "constraints.txt" in step["with"]["cache-dependency-path"], (name, job_id)
+            assert workflows[name]["env"]["PYTHONDONTWRITEBYTECODE"] == "1", name
+
+
+def test_pull_request_previews_only_after_tests_with_policies(
+    workflows: dict[str, Workflow],
+) -> None:
+    """Preview and offline plan wait for the tests; preview diffs each stack with the pack."""
+    pr = workflows["pull-request.yml"]
+    assert pr["on"] == {"pull_request": {"branches": ["main"]}}
+    assert "make test" in pr["jobs"]["test"]["steps"][-1]["run"]
+    preview = pr["jobs"]["preview"]
+    assert preview["needs"] == "test"
+    assert pr["jobs"]["offline-plan"]["needs"] == "test"
+    assert preview["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    # Forks get no OIDC token; their diff comes from the offline plan.
+    assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    pulumi = _uses(preview, "pulumi/actions")[0]["with"]
+    assert pulumi["command"] == "preview"
+    assert pulumi["stack-name"] == "${{ matrix.stack }}"
+    assert pulumi["diff"] is True
+    assert pulumi["policyPacks"] == "policies"
+    assert pulumi["edit-pr-comment"] is True
+    assert pulumi["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
+    assert _uses(preview, CLOUD_LOGINS[0])[0]["with"]["role-to-assume"] == (
+        "${{ vars.AWS_PREVIEW_ROLE_ARN }}"
+    )
+
+
+def test_concurrency_per_stack(workflows: dict[str, Workflow]) -> None:
+    """Updates of a stack queue and are never cancelled; a newer preview cancels the older."""
+    jobs = workflows["deploy.yml"]["jobs"]
+    assert jobs["up-dev"]["concurrency"] == {"group": "pulumi-up-dev", "cancel-in-progress": False}
+    assert jobs["up-prod"]["concurrency"] == {
+        "group": "pulumi-up-prod",
+        "cancel-in-progress": False,
+    }
+    preview = workflows["pull-request.yml"]["jobs"]["preview"]["concurrency"]
+    assert preview["cancel-in-progress"] is True
+    assert "${{ matrix.stack }}" in preview["group"]
+
+
+def test_push_to_main_deploys_dev_then_prod_behind_the_environment(
+    workflows: dict[str, Workflow],
+) -> None:
+    """Tests, then dev, then prod in the reviewed ``prod`` environment, with the deploy role."""
+    deploy = workflows["deploy.yml"]
+    assert deploy["on"] == {"push": {"branches": ["main"]}}
+    jobs = deploy["jobs"]
+    assert jobs["up-dev"]["needs"] == "test"
+    assert jobs["up-prod"]["needs"] == "up-dev"
+    assert jobs["up-prod"]["environment"] == "prod"
+    assert "environment" not in jobs["up-dev"]
+    for job_id, stack in (("up-dev", "dev"), ("up-prod", "prod")):
+        pulumi = _uses(jobs[job_id], "pulumi/actions")[0]["with"]
+        assert (pulumi["command"], pulumi["stack-name"]) == ("up", stack)
+        assert pulumi["policyPacks"] == "policies"
+        role = _uses(jobs[job_id], CLOUD_LOGINS[0])[0]["with"]["role-to-assume"]
+        assert role == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+
+
+def test_fork_plans_are_posted_without_running_pr_code(workflows: dict[str, Workflow]) -> None:
+    """The workflow_run poster checks out and runs nothing of the PR; no pull_request_target."""
+    for name, workflow in workflows.items():
+        assert "pull_request_target" not in workflow["on"], name
+    poster = workflows["offline-plan-comment.yml"]
+    assert poster["on"]["workflow_run"]["workflows"] == [workflows["pull-request.yml"]["name"]]
+    job = poster["jobs"]["comment"]
+    assert all("uses" not in step for step in job["steps"])
+    scripts = "\n".join(step["run"] for step in job["steps"])
+    for word in ("make ", "python", "pip ", "git "):
+        assert word not in scripts
+    # It downloads exactly what the read-only job uploads.
+    upload = _uses(workflows["pull-request.yml"]["jobs"]["offline-plan"], "actions/upload-artifact")
+    assert upload[0]["with"]["name"] == "offline-plan-${{ matrix.stack }}"
+    assert '--name "offline-plan-$STACK"' in scripts
+
+
+def test_offline_plan_diffs_against_the_base_commit(workflows: dict[str, Workflow]) -> None:
+    """The read-only job runs ``make plan`` with the PR's base SHA, from a full clone."""
+    job = workflows["pull-request.yml"]["jobs"]["offline-plan"]
+    assert job["permissions"] == {"contents": "read"}
+    assert _uses(job, "actions/checkout")[0]["with"]["fetch-depth"] == 0
+    step = next(s for s in job["steps"] if "make plan" in s.get("run", ""))
+    assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert 'make plan STACK="$STACK" BASE="$BASE_SHA"' in step["run"]
