@@ -45,7 +45,7 @@ REFERENCE_WORDS = frozenset(
     }
 )
 # Values that are references to secrets, not secrets.
-REFERENCE_VALUE = re.compile(r"arn:aws[\w-]*:|projects/[^/]+/secrets/|https?://|/")
+REFERENCE_VALUE = re.compile(r"arn:aws[\w-]*:|projects/[^/]+/secrets/|[a-z][a-z0-9+.-]*://|/")
 MIN_SECRET_LENGTH = 20
 MIN_ENTROPY_BITS = 3.5
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")

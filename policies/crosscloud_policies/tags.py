@@ -42,7 +42,9 @@ AWS_TAGGABLE = frozenset(
         "aws:sqs/queue:Queue",
     }
 )
-# GCP types with a top-level `labels` input, which the provider's defaultLabels extend.
+# GCP types with standard resource labels (the SDK's effective_labels), which the
+# provider's defaultLabels extend. Monitoring channels and alert policies only have
+# user_labels, which defaults do not reach and billing does not use: not required.
 GCP_LABELLED = frozenset(
     {
         "gcp:artifactregistry/repository:Repository",
@@ -90,8 +92,9 @@ def required_tags(subject: Subject, settings: Settings) -> Iterator[str]:
 
 def required_labels(subject: Subject, settings: Settings) -> Iterator[str]:
     """Every labelled GCP resource carries the required labels (own or provider defaults)."""
-    declared = subject.type in GCP_LABELLED or subject.type == CLOUD_SQL
-    if not declared and not (subject.type.startswith("gcp:") and "labels" in subject.props):
+    # No fallback on a `labels` input: some GCP types use `labels` for settings
+    # (a notification channel's email_address), so only the listed types count.
+    if subject.type not in GCP_LABELLED and subject.type != CLOUD_SQL:
         return
     missing = _missing(effective_labels(subject), settings.required_tags)
     if missing:
