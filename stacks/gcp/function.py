@@ -85,7 +85,9 @@ class ApiFunction(pulumi.ComponentResource):
             },
             service_config={
                 "service_account_email": args.service_account_email,
-                "available_memory": f"{args.memory_mb}M",
+                # functionMemoryMb is Lambda's "MB", which is MiB; 512Mi and 1Gi
+                # are Cloud Functions' own tiers, with CPU derived from them.
+                "available_memory": f"{args.memory_mb}Mi",
                 "timeout_seconds": args.timeout_seconds,
                 "max_instance_count": args.max_instances,
                 "ingress_settings": args.ingress,

@@ -53,7 +53,7 @@ def test_limits_and_ingress_come_from_config(stack: SynthResult) -> None:
     """Memory, timeout, max instances and ingress are the stack's settings."""
     config = stack.one(FUNCTION).inputs["serviceConfig"]
     settings = stack.config
-    assert config["availableMemory"] == f"{settings['crosscloud:functionMemoryMb']}M"
+    assert config["availableMemory"] == f"{settings['crosscloud:functionMemoryMb']}Mi"
     assert config["timeoutSeconds"] == int(settings["crosscloud:functionTimeoutSeconds"])
     assert config["maxInstanceCount"] == int(settings["crosscloud:functionMaxInstances"])
     assert config["ingressSettings"] == settings["crosscloud:gcpIngress"]
