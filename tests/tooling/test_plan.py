@@ -7,6 +7,7 @@ diffing and not whatever the real stacks happen to contain today.
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,12 @@ def _write_stack(repo: Path, *, team: str = "data", logs: bool = False) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A committed repository: the program, its dev stack and the synth harness."""
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A committed repository: the program, its dev stack and the synth harness.
+
+    The policy pack is switched off: these tests are about diffs, not its rules.
+    """
+    monkeypatch.setattr(plan, "policy_violations", lambda _result: None)
     repo = tmp_path / "repo"
     (repo / "tooling").mkdir(parents=True)
     for name in ("__init__.py", "synth.py", "mock_cloud.py"):
@@ -176,12 +181,33 @@ def test_summary_of_dev_groups_resources_by_type(dev: SynthResult) -> None:
     assert markdown.startswith("<!-- crosscloud-plan:dev -->")
 
 
+@dataclass(frozen=True)
+class FakeViolation:
+    """The fields of ``tooling.policy_check.Violation`` that the plan shows."""
+
+    policy: str
+    enforcement: str
+    resource_type: str
+    resource_name: str
+    message: str
+
+
+def test_policy_results_list_mandatory_first(dev: SynthResult) -> None:
+    """Violations are counted by level and listed mandatory first."""
+    violations = [
+        FakeViolation("tags", "advisory", "aws:s3/bucket:Bucket", "a", "no owner tag"),
+        FakeViolation("encryption", "mandatory", "aws:s3/bucket:Bucket", "b", "not encrypted"),
+    ]
+    markdown = plan.render_summary(dev, violations=violations)
+    assert "1 mandatory and 1 advisory violation(s)." in markdown
+    assert markdown.index("`encryption`") < markdown.index("`tags`")
+
+
 def test_command_line_writes_the_file_it_prints(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``python -m tooling.plan`` prints the Markdown and writes the same to ``--output``."""
     monkeypatch.setattr(plan, "ROOT", repo)
-    monkeypatch.setattr(plan, "policy_violations", lambda _result: None)
     output = tmp_path / "out" / "plan.md"
     assert plan.main(["dev", "--base", "HEAD", "--output", str(output)]) == 0
     assert output.read_text() == capsys.readouterr().out
