@@ -68,19 +68,24 @@ def _cloud_sql_engine(config: CloudSqlDatabase, secrets_client: Callable[[], Any
     """PostgreSQL through the Cloud SQL Python Connector (IAM-authorised TLS, no IP allow-list)."""
     from google.cloud.sql.connector import Connector
 
-    connector = Cached(lambda: Connector(ip_type=config.ip_type, refresh_strategy="lazy"))
+    connector = Cached(
+        lambda: Connector(
+            ip_type=config.ip_type, enable_iam_auth=config.iam_auth, refresh_strategy="lazy"
+        )
+    )
     secret_name = config.password_secret or ""
     password = Cached(lambda: config.password or gcp_secret(secrets_client(), secret_name))
 
     def connect() -> Any:
-        """Open a connection through the connector."""
+        """Open a connection through the connector (with a token instead of a password for IAM)."""
+        credentials = {} if config.iam_auth else {"password": password.get()}
         return connector.get().connect(
             config.instance,
             "pg8000",
             user=config.user,
-            password=password.get(),
             db=config.name,
             timeout=CONNECT_TIMEOUT_SECONDS,
+            **credentials,
         )
 
     return sa.create_engine(

@@ -55,6 +55,9 @@ class CloudSqlDatabase:
     password: str | None
     password_secret: str | None
     ip_type: str = "PUBLIC"
+    # IAM database authentication: the connector logs in with the service
+    # account's token, so there is no password at all.
+    iam_auth: bool = False
 
 
 DatabaseConfig = UrlDatabase | RdsDatabase | CloudSqlDatabase
@@ -104,8 +107,11 @@ def database_from_env(env: Mapping[str, str]) -> DatabaseConfig:
     if env.get("CLOUD_SQL_INSTANCE"):
         password = env.get("DB_PASSWORD") or None
         password_secret = env.get("DB_PASSWORD_SECRET") or None
-        if password is None and password_secret is None:
-            raise SettingsError("set DB_PASSWORD or DB_PASSWORD_SECRET with CLOUD_SQL_INSTANCE")
+        iam_auth = _choice(env, "DB_IAM_AUTH", "false", ("true", "false")) == "true"
+        if not iam_auth and password is None and password_secret is None:
+            raise SettingsError(
+                "set DB_IAM_AUTH=true, DB_PASSWORD or DB_PASSWORD_SECRET with CLOUD_SQL_INSTANCE"
+            )
         return CloudSqlDatabase(
             instance=env["CLOUD_SQL_INSTANCE"],
             name=_require(env, "DB_NAME"),
@@ -113,6 +119,7 @@ def database_from_env(env: Mapping[str, str]) -> DatabaseConfig:
             password=password,
             password_secret=password_secret,
             ip_type=_choice(env, "CLOUD_SQL_IP_TYPE", "PUBLIC", IP_TYPES),
+            iam_auth=iam_auth,
         )
     raise SettingsError("set one of DATABASE_URL, DB_SECRET_ARN or CLOUD_SQL_INSTANCE")
 

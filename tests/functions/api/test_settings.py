@@ -46,6 +46,22 @@ def test_gcp_settings() -> None:
     )
 
 
+def test_gcp_settings_with_iam_database_auth() -> None:
+    """DB_IAM_AUTH=true needs no password."""
+    env = {
+        "STORAGE_URL": "gs://uploads",
+        "CLOUD_SQL_INSTANCE": "proj:europe-west1:db",
+        "DB_NAME": "crosscloud",
+        "DB_USER": "api-sa@proj.iam",
+        "DB_IAM_AUTH": "true",
+    }
+    database = Settings.from_env(env).database
+    assert isinstance(database, CloudSqlDatabase)
+    assert database.iam_auth is True
+    assert database.password is None
+    assert database.password_secret is None
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [
@@ -60,6 +76,8 @@ def test_gcp_settings() -> None:
           "DB_SSL_MODE": "off"}, "DB_SSL_MODE"),
         ({"STORAGE_URL": "gs://b", "CLOUD_SQL_INSTANCE": "i", "DB_NAME": "n", "DB_USER": "u"},
          "DB_PASSWORD"),
+        ({"STORAGE_URL": "gs://b", "CLOUD_SQL_INSTANCE": "i", "DB_NAME": "n", "DB_USER": "u",
+          "DB_IAM_AUTH": "yes"}, "DB_IAM_AUTH"),
     ],
 )  # fmt: skip
 def test_invalid_settings_name_the_variable(env: dict[str, str], named: str) -> None:
