@@ -307,7 +307,8 @@ def render_diff(
     for entry in diff.added:
         inputs = _display_inputs(head_by_urn[entry.urn])
         rows = [(f"`{p}`", cell(v)) for p, v in flatten(inputs).items() if p]
-        out.add([f"+ {_resource_label(entry)}", "", *_table(("property", "value"), rows), ""])
+        table = _table(("property", "value"), rows) if rows else ["_(no inputs)_"]
+        out.add([f"+ {_resource_label(entry)}", "", *table, ""])
     if diff.removed:
         out.add(["#### Removed", ""])
         out.add([f"- {_resource_label(entry)}" for entry in diff.removed] + [""])
