@@ -4,6 +4,7 @@ Synthesized offline from ``bootstrap/`` with its ``main`` stack file
 (repository ``example-org/crosscloud``).
 """
 
+import fnmatch
 import json
 import re
 from typing import Any
@@ -12,6 +13,7 @@ import pulumi
 import pytest
 
 from stacks.bootstrap import aws_permissions, gcp_permissions
+from tooling.mock_cloud import ACCOUNT_ID
 from tooling.synth import ROOT, Resource, SynthResult, synth
 
 BOOTSTRAP = ROOT / "bootstrap"
@@ -164,6 +166,38 @@ def test_deploy_role_covers_every_aws_resource_type(synths: dict[str, SynthResul
     }
     assert types
     assert missing == {}
+
+
+# Types whose mock ARN has the real format, so a deploy-role pattern can be checked against it.
+NAMED_TYPES = (
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:dynamodb/table:Table",
+    "aws:iam/role:Role",
+    "aws:lambda/function:Function",
+    "aws:rds/instance:Instance",
+    "aws:s3/bucket:Bucket",
+    "aws:secretsmanager/secret:Secret",
+    "aws:sns/topic:Topic",
+    "aws:sqs/queue:Queue",
+)
+
+
+def test_deploy_role_resource_patterns_match_the_stacks_arns(
+    synths: dict[str, SynthResult],
+) -> None:
+    """The name-scoped ARN patterns really cover what the stacks create (IAM ``*`` spans ``/``)."""
+    checked = 0
+    for result in synths.values():
+        for resource in (r for r in result.resources if r.type in NAMED_TYPES):
+            arn = str(resource.state["arn"])
+            patterns = [
+                pattern.format(prefix="crosscloud", account=ACCOUNT_ID)
+                for service in aws_permissions.services_for_type(resource.type)
+                for pattern in aws_permissions.SERVICES[service].resources
+            ]
+            assert any(fnmatch.fnmatchcase(arn, p) for p in patterns), (arn, patterns)
+            checked += 1
+    assert checked >= len(NAMED_TYPES)
 
 
 def test_pool_provider_accepts_only_this_repository(boot: SynthResult) -> None:
