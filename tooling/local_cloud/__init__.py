@@ -1,0 +1,1 @@
+"""The local cloud behind ``make local``: emulators, both function endpoints and the indexer."""

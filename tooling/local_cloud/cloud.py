@@ -1,0 +1,214 @@
+"""Start, watch and stop the whole local cloud; every setting arrives as an argument."""
+
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TextIO
+
+from tooling.local_cloud import aws, database, gcp, seed
+from tooling.local_cloud.config import HOST, ROOT, LocalConfig
+from tooling.local_cloud.processes import (
+    Child,
+    base_env,
+    check_ports_free,
+    start,
+    wait_until_serving,
+)
+from tooling.local_cloud.stack import StackResources, read_stack
+
+API_SOURCE = ROOT / "functions" / "api"
+INDEXER_SOURCE = ROOT / "functions" / "indexer"
+# Entry points as the stacks deploy them (Lambda handler strings, Cloud Function target).
+API_HANDLER = "lambda_handler.handler"
+INDEXER_HANDLER = "indexer_handler.handler"
+GCP_TARGET = "api"
+START_SECONDS = 60.0
+STATE_FILE = "local-cloud.json"
+CLOUDS = ("aws", "gcp")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where everything listens once the local cloud is up."""
+
+    aws_api: str
+    gcp_api: str
+    moto: str
+    gcs: str
+    uploads_bucket: str
+    gcs_bucket: str
+    index_table: str
+
+
+class LocalCloud:
+    """The running local cloud: ``with LocalCloud(...) as endpoints:`` starts and stops it all."""
+
+    def __init__(
+        self,
+        config: LocalConfig,
+        env: Mapping[str, str],
+        out: TextIO = sys.stdout,
+        read_resources: Callable[[str], StackResources] = read_stack,
+    ) -> None:
+        """``env`` is the environment children inherit, minus any cloud credentials."""
+        self.config = config
+        self.env = base_env(env)
+        self.out = out
+        self.read_resources = read_resources
+        self.children: dict[str, Child] = {}
+        self.backends = ("moto", "gcs")
+        self._stack = ExitStack()
+
+    def __enter__(self) -> Endpoints:
+        """Start every component; on any failure, stop what did start and re-raise."""
+        try:
+            return self._start()
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def __exit__(self, *_: object) -> None:
+        """Stop everything, endpoints first, then the emulators and the database."""
+        self._progress("stopping")
+        self._stack.close()
+        self._progress("stopped")
+
+    def _start(self) -> Endpoints:
+        """The start sequence; each step registers its own clean-up."""
+        config, ports = self.config, self.config.ports
+        check_ports_free(ports.used(config.database))
+        config.state_dir.mkdir(parents=True, exist_ok=True)
+        moto_url = f"http://{HOST}:{ports.moto.number}"
+        gcs_url = f"http://{HOST}:{ports.gcs.number}"
+        # The emulators boot while the stack is synthesized (seconds each).
+        moto = self._spawn("moto", [sys.executable, "-m", "moto.server",
+                                    "-H", HOST, "-p", str(ports.moto.number)], {})  # fmt: skip
+        gcs = self._spawn("gcs", [sys.executable, "-m", "gcp_storage_emulator", "start",
+                                  "--host", HOST, "--port", str(ports.gcs.number),
+                                  "--in-memory"], {})  # fmt: skip
+        self._progress(f"reading stack {config.stack!r} (offline synth of the Pulumi program)")
+        resources = self.read_resources(config.stack)
+        urls = self._databases()
+
+        wait_until_serving(moto, f"{moto_url}/moto-api/", START_SECONDS)
+        emulator = aws.AwsEmulator(moto_url, resources.region)
+        queue_url = aws.provision(emulator, resources)
+        self._progress(f"moto server (AWS APIs)     {moto_url}")
+        self._progress(f"  s3://{resources.uploads_bucket}  (uploads, notifies the indexer)")
+        self._progress(f"  dynamodb table {resources.index_table.name}  (object index)")
+        for name in resources.app_secrets:
+            self._progress(f"  secret {name}  (throwaway value)")
+
+        wait_until_serving(gcs, f"{gcs_url}/storage/v1/b", START_SECONDS)
+        gcp.create_bucket(gcs_url, resources.gcs_bucket)
+        self._progress(f"GCS emulator               {gcs_url}")
+        self._progress(f"  gs://{resources.gcs_bucket}  (uploads)")
+
+        aws_env = {
+            **emulator.env(),
+            "STORAGE_URL": f"s3://{resources.uploads_bucket}",
+            "DATABASE_URL": urls["aws"],
+        }
+        aws_api = self._spawn("aws-api", [sys.executable, "-B", "-m",
+                                          "tooling.local_cloud.lambda_http",
+                                          "--source", str(API_SOURCE), "--handler", API_HANDLER,
+                                          "--host", HOST, "--port", str(ports.aws_api.number)],
+                              aws_env)  # fmt: skip
+        indexer_env = {**emulator.env(), "INDEX_TABLE": resources.index_table.name}
+        self._spawn("indexer", [sys.executable, "-B", "-m", "tooling.local_cloud.sqs_poller",
+                                "--source", str(INDEXER_SOURCE), "--handler", INDEXER_HANDLER,
+                                "--queue-url", queue_url], indexer_env)  # fmt: skip
+        gcp_env = {
+            **gcp.emulator_env(gcs_url),
+            "STORAGE_URL": f"gs://{resources.gcs_bucket}",
+            "DATABASE_URL": urls["gcp"],
+            # Cloud Functions puts the source directory on the import path.
+            "PYTHONPATH": str(API_SOURCE),
+        }
+        functions_framework = Path(sys.executable).parent / "functions-framework"
+        gcp_api = self._spawn("gcp-api", [str(functions_framework), "--target", GCP_TARGET,
+                                          "--source", str(API_SOURCE / "main.py"),
+                                          "--host", HOST, "--port", str(ports.gcp_api.number)],
+                              gcp_env)  # fmt: skip
+
+        aws_url = f"http://{HOST}:{ports.aws_api.number}"
+        gcp_url = f"http://{HOST}:{ports.gcp_api.number}"
+        wait_until_serving(aws_api, f"{aws_url}/health", START_SECONDS)
+        self._progress(f"AWS endpoint (Lambda handler, HTTP API v2 events)  {aws_url}")
+        self._progress("indexer (S3 -> SQS -> indexer handler)  polling")
+        wait_until_serving(gcp_api, f"{gcp_url}/health", START_SECONDS)
+        self._progress(f"GCP endpoint (functions-framework)  {gcp_url}")
+        if config.seed:
+            for url in (aws_url, gcp_url):
+                seed.channels(url)
+            self._progress(f"seeded {len(seed.SAMPLE_CHANNELS)} sample channels on each endpoint")
+        endpoints = Endpoints(
+            aws_api=aws_url,
+            gcp_api=gcp_url,
+            moto=moto_url,
+            gcs=gcs_url,
+            uploads_bucket=resources.uploads_bucket,
+            gcs_bucket=resources.gcs_bucket,
+            index_table=resources.index_table.name,
+        )
+        self._write_state(endpoints)
+        return endpoints
+
+    def _databases(self) -> dict[str, str]:
+        """Database URLs per cloud: SQLite files, or a PostgreSQL cluster stopped on exit."""
+        if self.config.database == "postgres":
+            port = self.config.ports.postgres.number
+            urls = self._stack.enter_context(database.postgres_urls(port, CLOUDS))
+            self._progress(
+                f"PostgreSQL                 {HOST}:{port}  (channels_aws, channels_gcp)"
+            )
+            return urls
+        urls = database.sqlite_urls(self.config.state_dir, CLOUDS)
+        self._progress(f"SQLite                     {self.config.state_dir}/channels-*.db")
+        return urls
+
+    def _spawn(self, name: str, command: list[str], extra_env: Mapping[str, str]) -> Child:
+        """Start one component and register its stop."""
+        child = start(name, command, {**self.env, **extra_env}, self.config.state_dir / "logs")
+        self.children[name] = child
+        self._stack.callback(child.stop)
+        return child
+
+    def _write_state(self, endpoints: Endpoints) -> None:
+        """Record URLs and process ids for scripts and tests (removed on stop)."""
+        path = self.config.state_dir / STATE_FILE
+        state = {
+            "pid": os.getpid(),
+            "endpoints": asdict(endpoints),
+            "processes": {name: child.process.pid for name, child in self.children.items()},
+            "logs": str(self.config.state_dir / "logs"),
+        }
+        path.write_text(json.dumps(state, indent=2) + "\n")
+        self._stack.callback(path.unlink, missing_ok=True)
+
+    def watch(self, stop: threading.Event) -> str | None:
+        """Block until ``stop`` is set (None) or an endpoint dies (its name).
+
+        An emulator that dies is reported but tolerated: the endpoints keep serving
+        and their /health/ready says which backend is down.
+        """
+        reported: set[str] = set()
+        while not stop.wait(0.5):
+            for name, child in self.children.items():
+                if child.alive() or name in reported:
+                    continue
+                reported.add(name)
+                if name not in self.backends:
+                    self._progress(f"{name} exited with code {child.process.returncode}")
+                    return name
+                self._progress(f"{name} exited; endpoints now report it in /health/ready")
+        return None
+
+    def _progress(self, message: str) -> None:
+        """One progress line, flushed at once (the output may be a pipe)."""
+        print(f"[local] {message}", file=self.out, flush=True)

@@ -1,0 +1,84 @@
+"""The emulator's resources, read from an offline synth of the stack the Pulumi program builds."""
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+BUCKET = "aws:s3/bucket:Bucket"
+TABLE = "aws:dynamodb/table:Table"
+# Type tokens, not secret values.
+SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A DynamoDB table's name and key schema as the program declares it."""
+
+    name: str
+    hash_key: str
+    range_key: str | None
+    attributes: Mapping[str, str]  # attribute name -> S | N | B
+
+
+@dataclass(frozen=True)
+class StackResources:
+    """What the local cloud creates: the same names and shapes the stack would deploy."""
+
+    region: str
+    uploads_bucket: str
+    gcs_bucket: str
+    index_table: TableSpec
+    # Secret name (the physical "<prefix>/<name>") -> value.
+    app_secrets: Mapping[str, str]
+
+
+def read_stack(stack: str) -> StackResources:
+    """Synthesize ``stack`` offline and pick out the uploads bucket, index table and secrets.
+
+    Application secrets get a fresh throwaway value per run: the stack file holds no
+    values for the local stack, and these must never look like real ones.
+    """
+    # Imported here: the synth pulls in Pulumi and the provider SDKs (seconds).
+    from tooling.synth import load_stack_config, placeholder_secrets, synth
+
+    config, _ = load_stack_config(stack)
+    values = {key: f"local-{secrets.token_urlsafe(16)}" for key in placeholder_secrets(config)}
+    return from_synth(synth(stack, secrets=values))
+
+
+def from_synth(result: Any) -> StackResources:
+    """Map a ``SynthResult`` onto the resources the emulators need."""
+    outputs = result.outputs["aws"]
+    uploads = next(
+        r for r in result.of_type(BUCKET) if r.state.get("bucket") == outputs["uploadsBucket"]
+    )
+    table = next(
+        r for r in result.of_type(TABLE) if r.state.get("name") == outputs["objectIndexTable"]
+    )
+    arns = {str(arn): name for name, arn in outputs["appSecretArns"].items()}
+    secret_names = {
+        r.state["arn"]: r.inputs["name"]
+        for r in result.of_type(SECRET)
+        if r.state.get("arn") in arns
+    }
+    values = {
+        secret_names[v.inputs["secretId"]]: str(v.inputs["secretString"])
+        for v in result.of_type(SECRET_VERSION)
+        if v.inputs.get("secretId") in secret_names
+    }
+    return StackResources(
+        region=str(outputs["region"]),
+        uploads_bucket=str(outputs["uploadsBucket"]),
+        # The same "<project>-<stack>-uploads" logical name the program gives the
+        # uploads bucket; GCS names need no random suffix inside an emulator.
+        gcs_bucket=uploads.name,
+        index_table=TableSpec(
+            name=str(outputs["objectIndexTable"]),
+            hash_key=table.inputs["hashKey"],
+            range_key=table.inputs.get("rangeKey"),
+            attributes={a["name"]: a["type"] for a in table.inputs["attributes"]},
+        ),
+        app_secrets=values,
+    )
