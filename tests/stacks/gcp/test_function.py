@@ -84,11 +84,6 @@ def test_environment_points_at_this_stacks_resources(stack: SynthResult) -> None
     assert not {"DB_PASSWORD", "DB_PASSWORD_SECRET"} & set(env)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="functions/api Settings.from_env has no IAM database authentication yet: it requires "
-    "DB_PASSWORD or DB_PASSWORD_SECRET (see docs/gcp.md, 'Reaching Cloud SQL')",
-)
 def test_function_settings_accept_the_deployed_environment(
     stack: SynthResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -102,6 +97,11 @@ def test_function_settings_accept_the_deployed_environment(
     assert settings.storage_url == env["STORAGE_URL"]
     assert settings.database.instance == env["CLOUD_SQL_INSTANCE"]
     assert settings.database.user == env["DB_USER"]
+    assert settings.database.name == env["DB_NAME"]
+    # IAM database authentication: the connector uses a token, no password anywhere.
+    assert settings.database.iam_auth is True
+    assert settings.database.password is None
+    assert settings.database.password_secret is None
 
 
 def test_deploys_after_its_grants(stack: SynthResult) -> None:
