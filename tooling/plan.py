@@ -53,7 +53,15 @@ class Change:
     after: Any
 
 
-ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "(absent)"})()
+class _Absent:
+    """Marks a property missing on one side of a change (distinct from ``None``)."""
+
+    def __repr__(self) -> str:
+        """Shown in assertion messages."""
+        return "(absent)"
+
+
+ABSENT: Any = _Absent()
 
 
 @dataclass(frozen=True)
