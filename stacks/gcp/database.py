@@ -104,6 +104,9 @@ class PostgresInstance(pulumi.ComponentResource):
             f"{name}-{DATABASE_NAME}",
             instance=self.instance.name,
             name=DATABASE_NAME,
+            # The API's IAM user owns objects in it, so the Admin API cannot drop
+            # it; it goes with the instance instead.
+            deletion_policy="ABANDON",
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.connection_name = self.instance.connection_name

@@ -116,6 +116,9 @@ class RuntimeIdentity(pulumi.ComponentResource):
             # grants CREATE on schema public only to the database owner
             # (cloudsqlsuperuser). The instance holds nothing but this app's data.
             database_roles=["cloudsqlsuperuser"],
+            # PostgreSQL refuses to drop a role that owns tables; the user goes
+            # with the instance (dev) or stays with the data (prod).
+            deletion_policy="ABANDON",
             opts=child,
         )
         self.db_user = user.name

@@ -82,4 +82,11 @@ def test_instance_carries_the_stack_labels(stack: SynthResult) -> None:
 def test_channels_database_on_the_instance(stack: SynthResult) -> None:
     """The function's database lives on this instance."""
     database = stack.one("gcp:sql/database:Database")
-    assert database.inputs == {"instance": stack.one(INSTANCE).state["name"], "name": "channels"}
+    assert database.inputs["instance"] == stack.one(INSTANCE).state["name"]
+    assert database.inputs["name"] == "channels"
+
+
+def test_destroy_is_not_blocked_by_postgres_ownership(stack: SynthResult) -> None:
+    """The database and IAM user are abandoned on delete; deleting the instance removes them."""
+    assert stack.one("gcp:sql/database:Database").inputs["deletionPolicy"] == "ABANDON"
+    assert stack.one("gcp:sql/user:User").inputs["deletionPolicy"] == "ABANDON"
