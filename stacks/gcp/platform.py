@@ -33,7 +33,7 @@ def env_name(secret_name: str) -> str:
 
 
 class GcpPlatform(pulumi.ComponentResource):
-    """Provider, APIs, buckets, secrets, Cloud SQL, the API function and its alerts on GCP.
+    """Provider, buckets, secrets, Cloud SQL, the API function and its alerts on Google Cloud.
 
     In prod the stateful parts (buckets, database, secrets) are
     ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them.
