@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from botocore.config import Config
 from crosscloud_api import Services, Settings, create_app
 from crosscloud_api.channels import ChannelRepository
 from crosscloud_api.storage import ObjectStore
@@ -250,3 +251,28 @@ def test_repeated_or_invalid_list_parameters_are_400(files: FlaskClient) -> None
         assert response.status_code == 400, query
         assert response.json is not None
         assert response.json["field"] == field
+
+
+def test_unreachable_bucket_is_503_with_retry_after(
+    settings: Settings, channels: ChannelRepository
+) -> None:
+    """A store that cannot be reached answers 503 naming only the backend."""
+    import boto3
+    from crosscloud_api.storage.s3 import CLIENT_CONFIG, S3Store
+
+    unreachable = boto3.client(
+        "s3",
+        endpoint_url="http://127.0.0.1:1",
+        region_name="eu-west-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=CLIENT_CONFIG.merge(Config(retries={"max_attempts": 1})),
+    )
+    app = create_app(settings, Services(S3Store("b", client=unreachable), channels))
+    response = app.test_client().get("/files/a.txt")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.json == {
+        "error": "backend_unavailable",
+        "message": "the storage is unavailable, retry later",
+    }
