@@ -1,5 +1,6 @@
 """Fixtures for rule tests: resources in the engine's camelCase form, and pack settings."""
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -51,3 +52,18 @@ def subject_settings() -> Callable[[Mapping[str, Any], str], Settings]:
 def public_settings(dev_settings: Settings) -> Settings:
     """A dev stack that declares a public API."""
     return replace(dev_settings, public_api=True)
+
+
+@pytest.fixture(scope="session")
+def sdk_class() -> Callable[[str], type]:
+    """The SDK class of a type token: ``aws:s3/bucket:Bucket`` is ``pulumi_aws.s3.Bucket``."""
+
+    def find(type_: str) -> type:
+        package, rest = type_.split(":", 1)
+        module, _, name = rest.partition(":")
+        module = module.split("/")[0]
+        module = {"lambda": "lambda_", "index": ""}.get(module, module)
+        sdk = importlib.import_module(f"pulumi_{package}{'.' + module if module else ''}")
+        return getattr(sdk, name)
+
+    return find

@@ -1,6 +1,5 @@
 """Required tags and labels, merged with provider defaults; the taggable lists match the SDKs."""
 
-import importlib
 import inspect
 import json
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from policies.crosscloud_policies.settings import Settings
 from tooling.synth import SynthResult
 
 MakeSubject = Callable[..., Subject]
+SdkClass = Callable[[str], type]
 REQUIRED = {
     "project": "crosscloud",
     "stack": "dev",
@@ -20,26 +20,6 @@ REQUIRED = {
     "owner": "platform",
     "cost-centre": "cc-1",
 }
-
-
-def sdk_class(type_: str) -> type:
-    """The SDK class of a type token: ``aws:s3/bucket:Bucket`` is ``pulumi_aws.s3.Bucket``."""
-    package, rest = type_.split(":", 1)
-    module, _, name = rest.partition(":")
-    module = module.split("/")[0]
-    module = {"lambda": "lambda_", "index": ""}.get(module, module)
-    sdk = importlib.import_module(f"pulumi_{package}{'.' + module if module else ''}")
-    return getattr(sdk, name)
-
-
-def sdk_inputs(type_: str) -> set[str]:
-    """The Python input names of a resource type, from its SDK class."""
-    return set(inspect.signature(sdk_class(type_)._internal_init).parameters)
-
-
-def has_resource_labels(type_: str) -> bool:
-    """Whether a GCP type has standard labels, which the provider's default labels extend."""
-    return hasattr(sdk_class(type_), "effective_labels")
 
 
 def test_provider_default_tags_satisfy_the_rule(
@@ -121,20 +101,27 @@ def test_cloud_sql_needs_user_labels(subject: MakeSubject, dev_settings: Setting
     assert list(tags.required_labels(labelled, dev_settings)) == []
 
 
+def sdk_inputs(cls: type) -> set[str]:
+    """The Python input names of an SDK resource class."""
+    return set(inspect.signature(cls._internal_init).parameters)  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("type_", sorted(tags.AWS_TAGGABLE))
-def test_aws_taggable_types_take_tags(type_: str) -> None:
+def test_aws_taggable_types_take_tags(type_: str, sdk_class: SdkClass) -> None:
     """Every listed AWS type exists in pulumi-aws and accepts tags."""
-    assert "tags" in sdk_inputs(type_)
+    assert "tags" in sdk_inputs(sdk_class(type_))
 
 
 @pytest.mark.parametrize("type_", sorted(tags.GCP_LABELLED))
-def test_gcp_labelled_types_take_labels(type_: str) -> None:
-    """Every listed GCP type exists in pulumi-gcp and has standard resource labels."""
-    assert "labels" in sdk_inputs(type_)
-    assert has_resource_labels(type_)
+def test_gcp_labelled_types_take_labels(type_: str, sdk_class: SdkClass) -> None:
+    """Every listed GCP type exists in pulumi-gcp and has standard labels (defaults apply)."""
+    assert "labels" in sdk_inputs(sdk_class(type_))
+    assert hasattr(sdk_class(type_), "effective_labels")
 
 
-def test_every_taggable_type_the_stacks_register_is_listed(synths: dict[str, SynthResult]) -> None:
+def test_every_taggable_type_the_stacks_register_is_listed(
+    synths: dict[str, SynthResult], sdk_class: SdkClass
+) -> None:
     """A new taggable type in the stacks must join the lists (else untagged ones slip through)."""
     registered = {
         r.type
@@ -144,10 +131,11 @@ def test_every_taggable_type_the_stacks_register_is_listed(synths: dict[str, Syn
     }
     unlisted: list[str] = []
     for type_ in sorted(registered):
-        inputs = sdk_inputs(type_)
+        cls = sdk_class(type_)
+        inputs = sdk_inputs(cls)
         if type_.startswith("aws:") and "tags" in inputs and type_ not in tags.AWS_TAGGABLE:
             unlisted.append(type_)
-        labelled = type_.startswith("gcp:") and has_resource_labels(type_)
+        labelled = type_.startswith("gcp:") and hasattr(cls, "effective_labels")
         if labelled and type_ not in tags.GCP_LABELLED:
             unlisted.append(type_)
     assert unlisted == []

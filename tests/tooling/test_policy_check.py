@@ -24,20 +24,34 @@ def test_shipped_stack_passes_every_mandatory_policy(
     assert mandatory == []
 
 
-def test_policies_see_the_real_resources(dev: SynthResult) -> None:
-    """An extra required tag is reported on each taggable resource of the real stack."""
-    violations = evaluate(dev, {"aws-required-tags": {"requiredTags": ["project", "team"]}})
-    tagged = {
-        (v.resource_type, v.resource_name) for v in violations if v.policy == "aws-required-tags"
-    }
-    assert ("aws:s3/bucket:Bucket", f"crosscloud-{dev.stack}-uploads") in tagged
-    assert ("aws:rds/instance:Instance", f"crosscloud-{dev.stack}-db") in tagged
-    assert ("aws:lambda/function:Function", f"crosscloud-{dev.stack}-api") in tagged
-    assert all(
-        v.message.endswith("lacks tag(s) team.")
-        for v in violations
-        if v.policy == "aws-required-tags"
-    )
+@pytest.mark.parametrize(
+    ("policy", "expected_types"),
+    [
+        (
+            "aws-required-tags",
+            {"aws:s3/bucket:Bucket", "aws:rds/instance:Instance", "aws:lambda/function:Function"},
+        ),
+        (
+            "gcp-required-labels",
+            {
+                "gcp:storage/bucket:Bucket",
+                "gcp:sql/databaseInstance:DatabaseInstance",
+                "gcp:cloudfunctionsv2/function:Function",
+            },
+        ),
+    ],
+)
+def test_policies_see_the_real_resources(
+    policy: str, expected_types: set[str], dev: SynthResult
+) -> None:
+    """An extra required tag/label is reported on the real stack's resources of both clouds."""
+    violations = [
+        v
+        for v in evaluate(dev, {policy: {"requiredTags": ["project", "team"]}})
+        if v.policy == policy
+    ]
+    assert expected_types <= {v.resource_type for v in violations}
+    assert all(v.message.endswith("(s) team.") for v in violations)
 
 
 def test_dev_held_to_prod_rules_fails_them(dev: SynthResult) -> None:
