@@ -128,6 +128,7 @@ def snapshot_at_ref(stack: str, ref: str, root: Path = ROOT) -> Snapshot:
         worktree = Path(tmp) / "base"
         _git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
         try:
+            _share_dependency_cache(root, worktree)
             if not (worktree / f"Pulumi.{stack}.yaml").is_file():
                 return {"stack": stack, "resources": [], "outputs": {}}
             if not (worktree / "tooling" / "synth.py").is_file():
@@ -148,6 +149,18 @@ def snapshot_at_ref(stack: str, ref: str, root: Path = ROOT) -> Snapshot:
             return json.loads(proc.stdout)
         finally:
             _git(root, "worktree", "remove", "--force", str(worktree))
+
+
+def _share_dependency_cache(root: Path, worktree: Path) -> None:
+    """Let the base reuse ``build/.deps``, where function archives keep pip installs.
+
+    That cache is keyed by the requirements' content, so sharing it is safe and
+    spares the base synth a second pip run per function.
+    """
+    deps = root / "build" / ".deps"
+    if deps.is_dir():
+        (worktree / "build").mkdir(exist_ok=True)
+        (worktree / "build" / ".deps").symlink_to(deps.resolve(), target_is_directory=True)
 
 
 # ---------------------------------------------------------------- diffing

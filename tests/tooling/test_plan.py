@@ -141,6 +141,26 @@ def test_worktree_is_removed_after_the_base_synth(repo: Path) -> None:
     assert listed.count("\n") == 1, listed
 
 
+def test_dependency_cache_is_shared_and_survives_the_worktree(repo: Path) -> None:
+    """The base sees the working tree's build/.deps, and removing the worktree keeps it."""
+    marker = repo / "build" / ".deps" / "marker"
+    marker.parent.mkdir(parents=True)
+    marker.write_text("kept")
+    seen: list[bool] = []
+    real_git = plan._git
+
+    def spy(root: Path, *args: str) -> str:
+        if args[:1] == ("worktree",) and args[1] == "remove":
+            seen.append((Path(args[-1]) / "build" / ".deps" / "marker").is_file())
+        return real_git(root, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plan, "_git", spy)
+        plan.snapshot_at_ref("dev", "HEAD", repo)
+    assert seen == [True]
+    assert marker.read_text() == "kept"
+
+
 def test_policy_documents_diff_statement_by_statement() -> None:
     """A JSON string (an IAM policy) is compared by its parsed structure."""
     before = {"policy": '{"Statement": [{"Action": ["s3:GetObject"]}]}'}
