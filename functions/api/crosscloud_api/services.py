@@ -19,6 +19,6 @@ class Services:
     def from_settings(cls, settings: Settings) -> "Services":
         """Real backends; each creates its client or engine on first use."""
         return cls(
-            store=open_store(settings.storage_url),
+            store=open_store(settings.storage_url, settings.signed_url_endpoint),
             channels=ChannelRepository(lambda: build_engine(settings.database)),
         )

@@ -73,6 +73,9 @@ class Settings:
     max_request_bytes: int = MAX_REQUEST_BYTES
     allowed_content_types: frozenset[str] = field(default=ALLOWED_CONTENT_TYPES)
     log_level: str = "INFO"
+    # Where GCS signed URLs point; None means storage.googleapis.com. Set to the
+    # emulator's address locally so links work against it.
+    signed_url_endpoint: str | None = None
 
     def __post_init__(self) -> None:
         """Reject a storage URL that names neither an S3 nor a GCS bucket."""
@@ -89,6 +92,7 @@ class Settings:
             storage_url=_require(env, "STORAGE_URL"),
             database=database_from_env(env),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            signed_url_endpoint=_emulator_url(env.get("STORAGE_EMULATOR_HOST")),
         )
 
 
@@ -122,6 +126,13 @@ def database_from_env(env: Mapping[str, str]) -> DatabaseConfig:
             iam_auth=iam_auth,
         )
     raise SettingsError("set one of DATABASE_URL, DB_SECRET_ARN or CLOUD_SQL_INSTANCE")
+
+
+def _emulator_url(host: str | None) -> str | None:
+    """STORAGE_EMULATOR_HOST as a URL (the library accepts it with or without a scheme)."""
+    if not host:
+        return None
+    return host if host.startswith(("http://", "https://")) else f"http://{host}"
 
 
 def _require(env: Mapping[str, str], key: str) -> str:

@@ -10,6 +10,16 @@ def test_local_settings() -> None:
     settings = Settings.from_env({"STORAGE_URL": "s3://b", "DATABASE_URL": "sqlite:///x.db"})
     assert settings.database == UrlDatabase("sqlite:///x.db")
     assert settings.max_upload_bytes == 4 * 1024 * 1024
+    assert settings.signed_url_endpoint is None
+
+
+def test_emulator_host_becomes_the_signed_url_endpoint() -> None:
+    """Locally, GCS links point at the emulator named by STORAGE_EMULATOR_HOST."""
+    env = {"STORAGE_URL": "gs://b", "DATABASE_URL": "sqlite://"}
+    with_host = Settings.from_env({**env, "STORAGE_EMULATOR_HOST": "localhost:9023"})
+    assert with_host.signed_url_endpoint == "http://localhost:9023"
+    with_url = Settings.from_env({**env, "STORAGE_EMULATOR_HOST": "http://127.0.0.1:9023"})
+    assert with_url.signed_url_endpoint == "http://127.0.0.1:9023"
 
 
 def test_aws_settings() -> None:

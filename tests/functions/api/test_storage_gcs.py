@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError
+from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError, SettingsError
 from crosscloud_api.secrets import gcp_secret
 from crosscloud_api.storage.gcs import GcsStore
 from google.api_core import exceptions as api_exceptions
@@ -71,3 +71,32 @@ def test_secret_manager_read_and_failure() -> None:
     assert gcp_secret(FakeSecretManager(fail=False), name) == f"pw-of-{name}"
     with pytest.raises(BackendUnavailableError, match="credentials store"):
         gcp_secret(FakeSecretManager(fail=True), name)
+
+
+def test_runtime_key_credentials_sign_locally(
+    gcs_client: Any, gcs_endpoint: str, signing_credentials: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without injected signer, a key from GOOGLE_APPLICATION_CREDENTIALS signs the URL."""
+    import google.auth
+
+    monkeypatch.setattr(google.auth, "default", lambda scopes: (signing_credentials, "p"))
+    store = GcsStore("bucket", client=gcs_client, signing_endpoint=gcs_endpoint)
+    query = parse_qs(urlsplit(store.download_url("k.txt", 60).url).query)
+    assert query["X-Goog-Credential"][0].startswith(signing_credentials.service_account_email)
+    assert urlsplit(store.download_url("k.txt", 60).url).netloc == urlsplit(gcs_endpoint).netloc
+
+
+def test_no_credentials_is_a_configuration_error(
+    gcs_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside Google Cloud without a key, signing fails with a message saying what to set."""
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
+    def no_credentials(scopes: list[str]) -> Any:
+        """What google.auth.default does with no credentials anywhere."""
+        raise DefaultCredentialsError("none")
+
+    monkeypatch.setattr(google.auth, "default", no_credentials)
+    with pytest.raises(SettingsError, match="GOOGLE_APPLICATION_CREDENTIALS"):
+        GcsStore("bucket", client=gcs_client).download_url("k.txt", 60)

@@ -41,7 +41,7 @@ class ObjectStore(Protocol):
         ...
 
 
-def open_store(storage_url: str) -> ObjectStore:
+def open_store(storage_url: str, signing_endpoint: str | None = None) -> ObjectStore:
     """Build the store for ``s3://bucket`` or ``gs://bucket``; clients are created on first use."""
     scheme, _, bucket = storage_url.partition("://")
     if scheme == "s3":
@@ -52,4 +52,4 @@ def open_store(storage_url: str) -> ObjectStore:
     # imported only here, which keeps it out of the Lambda cold start.
     from crosscloud_api.storage.gcs import GcsStore
 
-    return GcsStore(bucket)
+    return GcsStore(bucket, signing_endpoint=signing_endpoint)

@@ -9,12 +9,17 @@ import google.auth
 import google.auth.transport.requests
 from google.api_core import exceptions as api_exceptions
 from google.auth import exceptions as auth_exceptions
-from google.auth.credentials import Credentials
+from google.auth.credentials import Credentials, Signing
 from google.cloud import storage
 from google.cloud.storage.retry import DEFAULT_RETRY
 from requests import exceptions as requests_exceptions
 
-from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError, ValidationError
+from crosscloud_api.exceptions import (
+    BackendUnavailableError,
+    NotFoundError,
+    SettingsError,
+    ValidationError,
+)
 from crosscloud_api.storage.model import ObjectInfo, ObjectPage, SignedUrl
 
 TIMEOUT_SECONDS = 10
@@ -129,9 +134,12 @@ class GcsStore:
         """Signing arguments: a private key, or the runtime's token for IAM signBlob."""
         if self._signing_credentials is not None:
             return {"credentials": self._signing_credentials}
+        credentials = self._runtime_credentials
+        if isinstance(credentials, Signing):
+            # A service-account key (GOOGLE_APPLICATION_CREDENTIALS) signs locally.
+            return {"credentials": credentials}
         # Cloud Functions' default credentials hold no private key; the library then
         # signs through the IAM signBlob API with the service account's access token.
-        credentials = self._runtime_credentials
         with self._lock:
             if not credentials.valid:
                 credentials.refresh(google.auth.transport.requests.Request())
@@ -141,9 +149,15 @@ class GcsStore:
     @functools.cached_property
     def _runtime_credentials(self) -> Any:
         """The function's service-account credentials, looked up once per instance."""
-        credentials, _ = google.auth.default(
-            scopes=["https://www.googleapis.com/auth/cloud-platform"]
-        )
+        try:
+            credentials, _ = google.auth.default(
+                scopes=["https://www.googleapis.com/auth/cloud-platform"]
+            )
+        except auth_exceptions.DefaultCredentialsError as exc:
+            raise SettingsError(
+                "no Google credentials to sign URLs with (set GOOGLE_APPLICATION_CREDENTIALS "
+                "to a service-account key when running outside Google Cloud)"
+            ) from exc
         return credentials
 
 
