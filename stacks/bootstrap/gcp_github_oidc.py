@@ -16,6 +16,8 @@ from stacks.bootstrap.github import (
 )
 
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
+# Token exchange (STS) and impersonation (IAM Credentials) must be on in the pool's project.
+FEDERATION_APIS = ("iam.googleapis.com", "iamcredentials.googleapis.com", "sts.googleapis.com")
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,24 @@ class GcpGithubOidc(pulumi.ComponentResource):
         """Create the pool, its GitHub provider, both service accounts and their roles."""
         super().__init__("crosscloud:bootstrap:GcpGithubOidc", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        apis = [
+            gcp.projects.Service(
+                f"{name}-{_short(api.split('.')[0])}",
+                project=args.project,
+                service=api,
+                # Other workloads in the project may rely on these APIs.
+                disable_on_destroy=False,
+                opts=child,
+            )
+            for api in FEDERATION_APIS
+        ]
         self.pool = gcp.iam.WorkloadIdentityPool(
             f"{name}-pool",
             project=args.project,
             workload_identity_pool_id=f"{args.resource_prefix}-github",
             display_name="GitHub Actions",
             description=f"Workflows of {args.repository}",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=apis),
         )
         self.provider = gcp.iam.WorkloadIdentityPoolProvider(
             f"{name}-provider",

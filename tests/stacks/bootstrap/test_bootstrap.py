@@ -211,6 +211,18 @@ def test_pool_provider_accepts_only_this_repository(boot: SynthResult) -> None:
     )
 
 
+def test_federation_apis_are_enabled_before_the_pool(boot: SynthResult) -> None:
+    """STS and IAM Credentials are on in the pool's project, and the pool waits for them."""
+    services = boot.of_type("gcp:projects/service:Service")
+    assert {(s.inputs["project"], s.inputs["service"]) for s in services} == {
+        ("crosscloud-ci", "iam.googleapis.com"),
+        ("crosscloud-ci", "iamcredentials.googleapis.com"),
+        ("crosscloud-ci", "sts.googleapis.com"),
+    }
+    pool = boot.one("gcp:iam/workloadIdentityPool:WorkloadIdentityPool")
+    assert {s.urn for s in services} <= set(pool.dependencies)
+
+
 def test_service_accounts_are_impersonated_only_by_their_subjects(boot: SynthResult) -> None:
     """workloadIdentityUser goes to the pool's principals for exactly the trusted subjects."""
     bindings = boot.of_type("gcp:serviceaccount/iAMMember:IAMMember")
