@@ -34,8 +34,6 @@ def storage_encrypted(subject: Subject, _settings: Settings) -> Iterator[str]:
     """Instances and clusters encrypt storage at rest."""
     if subject.type not in (INSTANCE, CLUSTER) or _is_replica(subject):
         return
-    if subject.type == INSTANCE and subject.props.get("dbClusterIdentifier"):
-        return  # a cluster member: the cluster decides
     if not is_true(subject.props.get("storageEncrypted")):
         yield f"RDS {subject.name} does not set storageEncrypted: true."
 
@@ -61,7 +59,7 @@ def managed_master_password(subject: Subject, _settings: Settings) -> Iterator[s
     key = PASSWORD_INPUTS[subject.type]
     if subject.props.get(key):
         yield f"RDS {subject.name} sets {key}: a plaintext password ends up in state."
-    if _is_replica(subject) or subject.props.get("dbClusterIdentifier"):
+    if _is_replica(subject):
         return
     if not is_true(subject.props.get("manageMasterUserPassword")):
         yield f"RDS {subject.name} does not set manageMasterUserPassword: true."
@@ -79,8 +77,6 @@ def prod_multi_az(subject: Subject, settings: Settings) -> Iterator[str]:
     """Prod instances run Multi-AZ."""
     if not settings.is_prod or subject.type != INSTANCE or _is_replica(subject):
         return
-    if subject.props.get("dbClusterIdentifier"):
-        return  # cluster availability comes from its instances across zones
     if not is_true(subject.props.get("multiAz")):
         yield f"RDS {subject.name} in prod stack {settings.stack} is not multiAz."
 
