@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ class PlanDiff:
     added: tuple[ResourceDiff, ...] = ()
     removed: tuple[ResourceDiff, ...] = ()
     modified: tuple[ResourceDiff, ...] = ()
-    outputs: tuple[Change, ...] = field(default_factory=tuple)
+    outputs: tuple[Change, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -133,7 +133,7 @@ def snapshot_at_ref(stack: str, ref: str, root: Path = ROOT) -> Snapshot:
                 return {"stack": stack, "resources": [], "outputs": {}}
             if not (worktree / "tooling" / "synth.py").is_file():
                 raise PlanError(f"{ref} has no tooling/synth.py to synthesize it with")
-            # Bytecode would land in the worktree and nothing cleans it; -B as everywhere.
+            # -B and no inherited PYTHONPATH: the ref's own modules, and no bytecode left behind.
             env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
             env.pop("PYTHONPATH", None)
             proc = subprocess.run(  # noqa: S603 - this interpreter, fixed module argv
