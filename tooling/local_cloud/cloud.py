@@ -7,11 +7,10 @@ import threading
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TextIO
 
-from tooling.local_cloud import aws, database, gcp, seed
-from tooling.local_cloud.config import HOST, ROOT, LocalConfig
+from tooling.local_cloud import aws, commands, database, gcp, seed
+from tooling.local_cloud.config import HOST, LocalConfig
 from tooling.local_cloud.processes import (
     Child,
     base_env,
@@ -21,12 +20,6 @@ from tooling.local_cloud.processes import (
 )
 from tooling.local_cloud.stack import StackResources, read_stack
 
-API_SOURCE = ROOT / "functions" / "api"
-INDEXER_SOURCE = ROOT / "functions" / "indexer"
-# Entry points as the stacks deploy them (Lambda handler strings, Cloud Function target).
-API_HANDLER = "lambda_handler.handler"
-INDEXER_HANDLER = "indexer_handler.handler"
-GCP_TARGET = "api"
 START_SECONDS = 60.0
 STATE_FILE = "local-cloud.json"
 CLOUDS = ("aws", "gcp")
@@ -86,11 +79,8 @@ class LocalCloud:
         moto_url = f"http://{HOST}:{ports.moto.number}"
         gcs_url = f"http://{HOST}:{ports.gcs.number}"
         # The emulators boot while the stack is synthesized (seconds each).
-        moto = self._spawn("moto", [sys.executable, "-m", "moto.server",
-                                    "-H", HOST, "-p", str(ports.moto.number)], {})  # fmt: skip
-        gcs = self._spawn("gcs", [sys.executable, "-m", "gcp_storage_emulator", "start",
-                                  "--host", HOST, "--port", str(ports.gcs.number),
-                                  "--in-memory"], {})  # fmt: skip
+        moto = self._spawn("moto", commands.moto(ports.moto.number), {})
+        gcs = self._spawn("gcs", commands.gcs_emulator(ports.gcs.number), {})
         self._progress(f"reading stack {config.stack!r} (offline synth of the Pulumi program)")
         resources = self.read_resources(config.stack)
         urls = self._databases()
@@ -114,27 +104,17 @@ class LocalCloud:
             "STORAGE_URL": f"s3://{resources.uploads_bucket}",
             "DATABASE_URL": urls["aws"],
         }
-        aws_api = self._spawn("aws-api", [sys.executable, "-B", "-m",
-                                          "tooling.local_cloud.lambda_http",
-                                          "--source", str(API_SOURCE), "--handler", API_HANDLER,
-                                          "--host", HOST, "--port", str(ports.aws_api.number)],
-                              aws_env)  # fmt: skip
+        aws_api = self._spawn("aws-api", commands.aws_api(ports.aws_api.number), aws_env)
         indexer_env = {**emulator.env(), "INDEX_TABLE": resources.index_table.name}
-        self._spawn("indexer", [sys.executable, "-B", "-m", "tooling.local_cloud.sqs_poller",
-                                "--source", str(INDEXER_SOURCE), "--handler", INDEXER_HANDLER,
-                                "--queue-url", queue_url], indexer_env)  # fmt: skip
+        self._spawn("indexer", commands.indexer(queue_url), indexer_env)
         gcp_env = {
             **gcp.emulator_env(gcs_url),
             "STORAGE_URL": f"gs://{resources.gcs_bucket}",
             "DATABASE_URL": urls["gcp"],
             # Cloud Functions puts the source directory on the import path.
-            "PYTHONPATH": str(API_SOURCE),
+            "PYTHONPATH": str(commands.API_SOURCE),
         }
-        functions_framework = Path(sys.executable).parent / "functions-framework"
-        gcp_api = self._spawn("gcp-api", [str(functions_framework), "--target", GCP_TARGET,
-                                          "--source", str(API_SOURCE / "main.py"),
-                                          "--host", HOST, "--port", str(ports.gcp_api.number)],
-                              gcp_env)  # fmt: skip
+        gcp_api = self._spawn("gcp-api", commands.gcp_api(ports.gcp_api.number), gcp_env)
 
         aws_url = f"http://{HOST}:{ports.aws_api.number}"
         gcp_url = f"http://{HOST}:{ports.gcp_api.number}"
@@ -174,7 +154,8 @@ class LocalCloud:
 
     def _spawn(self, name: str, command: list[str], extra_env: Mapping[str, str]) -> Child:
         """Start one component and register its stop."""
-        child = start(name, command, {**self.env, **extra_env}, self.config.state_dir / "logs")
+        env, logs = {**self.env, **extra_env}, self.config.state_dir / "logs"
+        child = start(name, command, env, logs)
         self.children[name] = child
         self._stack.callback(child.stop)
         return child

@@ -93,7 +93,7 @@ def _gateway_error(status: HTTPStatus) -> HttpResponse:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Serve until SIGTERM/SIGINT."""
+    """Serve until SIGTERM."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", type=Path, required=True, help="the function's code directory")
     parser.add_argument("--handler", required=True, help="module.function, as in Lambda")
@@ -110,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
-    # The terminal's Ctrl-C reaches the whole process group; the supervisor decides.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

@@ -1,5 +1,7 @@
 """Child processes of the local cloud: started with a log file, awaited, stopped for sure."""
 
+import contextlib
+import os
 import signal
 import socket
 import subprocess
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from tooling.local_cloud.config import HOST, ROOT, Port
 
-STOP_SECONDS = 10.0
+STOP_SECONDS = 5.0
 
 
 class StartupError(Exception):
@@ -46,14 +48,14 @@ def check_ports_free(ports: Sequence[Port]) -> None:
 
 @dataclass
 class Child:
-    """One running component process and its log file."""
+    """One running component, the leader of its own process group, and its log file."""
 
     name: str
     process: subprocess.Popen[bytes]
     log_path: Path
 
     def alive(self) -> bool:
-        """Whether the process is still running."""
+        """Whether the component's main process is still running."""
         return self.process.poll() is None
 
     def log_tail(self, lines: int = 30) -> str:
@@ -65,19 +67,46 @@ class Child:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
-        """SIGTERM, wait, then SIGKILL: the process is gone when this returns."""
+        """SIGTERM the group, wait, then SIGKILL it: nothing of it is left when this returns.
+
+        The whole group, because a server's workers (gunicorn's) can outlive their
+        master, e.g. while an abandoned readiness check is still retrying.
+        """
         if self.process.stdin is not None:
             self.process.stdin.close()
-        if self.alive():
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
+        group = self.process.pid
+        _signal_group(group, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.process.poll()  # reap the leader, or the group never empties
+            if not _group_exists(group):
+                return
+            time.sleep(0.05)
+        _signal_group(group, signal.SIGKILL)
+        self.process.wait(timeout=timeout)
 
 
-def start(name: str, command: Sequence[str], env: Mapping[str, str], log_dir: Path) -> Child:
+def _signal_group(group: int, signum: signal.Signals) -> None:
+    """Signal every process of a group that may already be gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signum)
+
+
+def _group_exists(group: int) -> bool:
+    """Whether any process (zombies included) is left in the group."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def start(
+    name: str,
+    command: Sequence[str],
+    env: Mapping[str, str],
+    log_dir: Path,
+) -> Child:
     """Start ``command`` at the repository root with exactly ``env``, output to a log file."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
@@ -90,6 +119,9 @@ def start(name: str, command: Sequence[str], env: Mapping[str, str], log_dir: Pa
             stdin=subprocess.PIPE,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own group: the terminal's Ctrl-C reaches only the supervisor, which
+            # stops the components in order, and stop() can reach every worker.
+            process_group=0,
         )
     return Child(name, process, log_path)
 

@@ -104,7 +104,6 @@ def main(argv: list[str] | None = None) -> int:
         stop.set()
 
     signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Endpoint, region and credentials come from the environment, as for the function.
     poll(boto3.client("sqs"), args.queue_url, handler, args.function_name, stop)
     return 0
