@@ -75,6 +75,7 @@ def subjects_of(result: SynthResult, *, with_outputs: bool = False) -> list[Subj
 
 
 def _props(resource: Resource, with_outputs: bool) -> Mapping[str, Any]:
+    """A resource's inputs, over its mock outputs when asked."""
     if not with_outputs:
         return resource.inputs
     outputs = {k: v for k, v in resource.state.items() if k != "id"}

@@ -47,6 +47,7 @@ def policy_documents(subject: Subject) -> Iterator[tuple[str, Any]]:
 
 
 def _label(statement: Mapping[str, Any], where: str) -> str:
+    """How a message names a statement: its Sid and where it lives."""
     return f"statement {statement.get('Sid') or '(no Sid)'} of {where}"
 
 

@@ -80,6 +80,7 @@ def _per_bucket(config_types: Sequence[str], check: BucketCheck) -> StackCheck:
     """A stack check that runs ``check`` on every bucket with its configuration resources."""
 
     def run(subjects: Sequence[Subject], _settings: Settings) -> Iterator[Finding]:
+        """Findings on every bucket of the stack."""
         buckets = {b.urn: b for b in of_types(subjects, BUCKETS)}
         for urn, configs in configs_by_bucket(subjects, config_types).items():
             for message in check(buckets[urn], configs):
@@ -89,6 +90,7 @@ def _per_bucket(config_types: Sequence[str], check: BucketCheck) -> StackCheck:
 
 
 def _public_access_block(bucket: Subject, blocks: list[Subject]) -> Iterator[str]:
+    """The bucket has a public access block, with every switch on."""
     if not blocks:
         yield f"S3 bucket {bucket.name} has no BucketPublicAccessBlock."
     for block in blocks:
@@ -101,6 +103,7 @@ def _public_access_block(bucket: Subject, blocks: list[Subject]) -> Iterator[str
 
 
 def _encryption(bucket: Subject, configs: list[Subject]) -> Iterator[str]:
+    """The bucket has default encryption, inline or as a configuration resource."""
     inline = dig(
         bucket.props,
         "serverSideEncryptionConfiguration",
@@ -120,6 +123,7 @@ def _encryption(bucket: Subject, configs: list[Subject]) -> Iterator[str]:
 
 
 def _versioning(bucket: Subject, configs: list[Subject]) -> Iterator[str]:
+    """The bucket has versioning Enabled, inline or as a configuration resource."""
     statuses = [dig(c.props, "versioningConfiguration", "status") for c in configs]
     if not is_true(dig(bucket.props, "versioning", "enabled")) and "Enabled" not in statuses:
         yield f"S3 bucket {bucket.name} does not have versioning Enabled."
@@ -136,6 +140,7 @@ def denies_insecure_transport(statement: Any) -> bool:
 
 
 def _tls_only(bucket: Subject, policies: list[Subject]) -> Iterator[str]:
+    """A policy of the bucket denies requests without TLS."""
     bodies = [bucket.props.get("policy")] + [p.props.get("policy") for p in policies]
     if not any(denies_insecure_transport(s) for b in bodies for s in documents.statements(b)):
         yield (

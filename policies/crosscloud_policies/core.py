@@ -125,4 +125,5 @@ def of_types(subjects: Iterable[Subject], types: Iterable[str]) -> Iterator[Subj
 
 
 def _is_list(value: Any) -> bool:
+    """A sequence other than text."""
     return isinstance(value, Sequence) and not isinstance(value, str | bytes)

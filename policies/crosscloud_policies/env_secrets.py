@@ -94,5 +94,6 @@ def random_looking_names(variables: Any) -> Iterator[str]:
 
 
 def _pairs(variables: Any) -> Iterator[tuple[str, Any]]:
+    """Name/value pairs of an environment map (JSON text or mapping)."""
     mapping: Mapping[str, Any] = as_mapping(variables)
     return ((str(k), v) for k, v in mapping.items())

@@ -43,6 +43,7 @@ def grants(subject: Subject) -> Iterator[tuple[str, str]]:
 
 
 def _policy_data(value: Any) -> dict[str, Any]:
+    """An IAM policy's data (JSON text or mapping) as a dict."""
     if isinstance(value, str):
         try:
             return dict(json.loads(value))

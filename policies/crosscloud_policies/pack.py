@@ -15,8 +15,10 @@ from pulumi_policy import (
     PolicyConfigSchema,
     PolicyResource,
     ReportViolation,
+    ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidation,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -71,8 +73,11 @@ def subject_from_resource(resource: PolicyResource) -> Subject:
     )
 
 
-def _resource_validation(rule: ResourceRule) -> Any:
+def _resource_validation(rule: ResourceRule) -> ResourceValidation:
+    """A pulumi-policy resource validation that runs ``rule``."""
+
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        """Report each message the rule yields for this resource."""
         settings = settings_for(args.get_config(), args.urn)
         for message in rule.check(subject_from_args(args), settings):
             report_violation(message, None)
@@ -80,8 +85,11 @@ def _resource_validation(rule: ResourceRule) -> Any:
     return validate
 
 
-def _stack_validation(rule: StackRule) -> Any:
+def _stack_validation(rule: StackRule) -> StackValidation:
+    """A pulumi-policy stack validation that runs ``rule``."""
+
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        """Report each finding the rule yields, on the resource it names."""
         subjects: Sequence[Subject] = [subject_from_resource(r) for r in args.resources]
         if not subjects:
             return

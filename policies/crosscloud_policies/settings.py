@@ -140,6 +140,7 @@ def split_pack_config(
 
 
 def _strings(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """A list-of-strings setting, or its default."""
     value = config.get(key, SCHEMA[key]["default"])
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise PolicyConfigError(f"{key}: expected a list of strings, got {value!r}")
@@ -147,6 +148,7 @@ def _strings(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
 
 
 def _integer(config: Mapping[str, Any], key: str) -> int:
+    """An integer setting at or above its minimum, or its default."""
     value = config.get(key, SCHEMA[key]["default"])
     # JSON config may carry whole numbers as floats (the engine's numbers are doubles).
     if isinstance(value, float) and value.is_integer():

@@ -75,6 +75,7 @@ def effective_labels(subject: Subject) -> dict[str, Any]:
 
 
 def _missing(values: Mapping[str, Any], required: tuple[str, ...]) -> list[str]:
+    """Required keys that are absent or blank."""
     return [key for key in required if not str(values.get(key) or "").strip()]
 
 

@@ -18,6 +18,7 @@ def subject() -> MakeSubject:
     """Build a Subject: ``subject(type, props, name=..., **options)``."""
 
     def make(type_: str, props: Mapping[str, Any] | None = None, **options: Any) -> Subject:
+        """Build a Subject with a URN in the dev stack."""
         name = options.pop("name", "res")
         urn = options.pop("urn", f"urn:pulumi:dev::crosscloud::{type_}::{name}")
         return Subject(type=type_, name=name, urn=urn, props=dict(props or {}), **options)
@@ -42,6 +43,7 @@ def subject_settings() -> Callable[[Mapping[str, Any], str], Settings]:
     """Settings of one policy from a pack config file's content, for a stack name."""
 
     def make(pack_config: Mapping[str, Any], stack: str) -> Settings:
+        """Settings for the policy named in the single-entry pack config."""
         (policy,) = pack_config
         return build_settings(pack_config[policy], stack, {})
 
@@ -59,6 +61,7 @@ def sdk_class() -> Callable[[str], type]:
     """The SDK class of a type token: ``aws:s3/bucket:Bucket`` is ``pulumi_aws.s3.Bucket``."""
 
     def find(type_: str) -> type:
+        """Import the class's module and return the class."""
         package, rest = type_.split(":", 1)
         module, _, name = rest.partition(":")
         module = module.split("/")[0]

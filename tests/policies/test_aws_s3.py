@@ -42,6 +42,7 @@ def secure_bucket(subject: MakeSubject) -> list[Subject]:
     bucket = subject("aws:s3/bucket:Bucket", {"bucket": "data-1234"}, name="data", urn=BUCKET_URN)
 
     def config(type_: str, name: str, props: dict[str, Any]) -> Subject:
+        """A configuration resource of the bucket, depending on it."""
         return subject(
             type_, {"bucket": "data-1234", **props}, name=name, dependencies=(BUCKET_URN,)
         )
@@ -203,6 +204,7 @@ def test_no_public_acl(
 
 
 def _policy(statement: dict[str, Any]) -> str:
+    """A bucket policy document with one statement."""
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
