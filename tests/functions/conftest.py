@@ -2,6 +2,7 @@
 
 import json
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -36,6 +37,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def start_watchdog(cleanup: str) -> subprocess.Popen[bytes]:
+    """A detached shell that runs ``cleanup`` (shell code) if this test process dies first.
+
+    A SIGTERM or SIGKILL to pytest skips fixture finalizers; servers started in
+    their own session, or as another user, would then outlive the run.
+    """
+    script = f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; {cleanup}"
+    return subprocess.Popen(
+        ["sh", "-c", script],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_watchdog(watchdog: subprocess.Popen[bytes]) -> None:
+    """Retire a watchdog after a normal teardown."""
+    watchdog.kill()
+    watchdog.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def watchdogs() -> tuple[Callable[[str], subprocess.Popen[bytes]], Callable[..., None]]:
+    """(start, stop) of watchdogs, for fixtures in other conftest files."""
+    return start_watchdog, stop_watchdog
 
 
 def load_event(name: str, replace: dict[str, str] | None = None) -> dict[str, Any]:
@@ -187,6 +215,8 @@ def postgres_server() -> Iterator[PostgresServer]:
         subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=60)
 
     started = False
+    stop = [*prefix, f"{bin_dir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]
+    guard = start_watchdog(f"{shlex.join(stop)}; rm -rf {shlex.quote(str(workdir))}")
     try:
         run(f"{bin_dir}/initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--no-sync",
             "--auth-local=trust", "--auth-host=scram-sha-256")  # fmt: skip
@@ -200,8 +230,9 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield PostgresServer("127.0.0.1", port, "app", password)
     finally:
         if started:
-            run(f"{bin_dir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
+            subprocess.run(stop, check=True, capture_output=True, timeout=60)
         shutil.rmtree(workdir, ignore_errors=True)
+        stop_watchdog(guard)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Fixtures for the API tests: the app on moto S3 or the GCS emulator, and SQLite channels."""
 
+import functools
 import importlib.util
 import json
 import os
@@ -210,7 +211,9 @@ def server_caller(base_url: str) -> Caller:
 
 
 @contextmanager
-def functions_framework_server(target: str, source: Path, env: dict[str, str]) -> Generator[str]:
+def functions_framework_server(
+    target: str, source: Path, env: dict[str, str], watchdogs: tuple[Any, Any]
+) -> Generator[str]:
     """Run the functions-framework CLI (gunicorn) on a free loopback port; yield its URL."""
     with socket.socket() as sock:  # a port that was free a moment ago
         sock.bind(("127.0.0.1", 0))
@@ -225,6 +228,8 @@ def functions_framework_server(target: str, source: Path, env: dict[str, str]) -
         command, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base_url = f"http://127.0.0.1:{port}"
+    start_watchdog, stop_watchdog = watchdogs
+    guard = start_watchdog(f"kill -TERM -{process.pid}")  # the whole process group
     try:
         _wait_until_serving(process, base_url, log)
         yield base_url
@@ -237,6 +242,7 @@ def functions_framework_server(target: str, source: Path, env: dict[str, str]) -
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
         log.close()
+        stop_watchdog(guard)
 
 
 def _wait_until_serving(process: subprocess.Popen[bytes], base_url: str, log: Any) -> None:
@@ -267,12 +273,12 @@ class FrameworkKit:
 
 
 @pytest.fixture(scope="session")
-def ff() -> FrameworkKit:
+def ff(watchdogs: tuple[Any, Any]) -> FrameworkKit:
     """The functions-framework helpers."""
     return FrameworkKit(
         sources=FF_SOURCES,
         api_dir=API_DIR,
-        server=functions_framework_server,
+        server=functools.partial(functions_framework_server, watchdogs=watchdogs),
         test_client=test_client_caller,
         http=server_caller,
     )
