@@ -19,7 +19,8 @@ def test_every_config_key_is_documented() -> None:
 
 def test_two_commands_are_the_makefile_targets() -> None:
     """`make local` and `make test` are shown and exist; `make test` runs pytest with -B."""
-    assert "make local" in README and "make test" in README
+    assert "make local" in README
+    assert "make test" in README
     makefile = (ROOT / "Makefile").read_text()
     test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "-B -m pytest" in test_recipe

@@ -65,10 +65,12 @@ def test_secret_values_stay_secret(dev: SynthResult) -> None:
 
 
 def test_components_parent_their_children(dev: SynthResult) -> None:
-    """Every resource but the providers' root component hangs under the AWS platform."""
+    """Every AWS resource, provider and component hangs under the AWS platform component."""
     platform = dev.one("crosscloud:aws:Platform")
     for resource in dev.resources:
-        if resource is platform:
+        if resource is platform or not resource.type.startswith(
+            ("aws:", "crosscloud:aws:", "pulumi:providers:aws")
+        ):
             continue
         chain = resource
         while chain.parent and chain.parent != platform.urn:
