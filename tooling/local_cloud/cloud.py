@@ -13,6 +13,7 @@ from tooling.local_cloud import aws, commands, database, gcp, seed
 from tooling.local_cloud.config import HOST, LocalConfig
 from tooling.local_cloud.processes import (
     Child,
+    StartupError,
     base_env,
     check_ports_free,
     start,
@@ -82,7 +83,14 @@ class LocalCloud:
         moto = self._spawn("moto", commands.moto(ports.moto.number), {})
         gcs = self._spawn("gcs", commands.gcs_emulator(ports.gcs.number), {})
         self._progress(f"reading stack {config.stack!r} (offline synth of the Pulumi program)")
-        resources = self.read_resources(config.stack)
+        try:
+            resources = self.read_resources(config.stack)
+        except Exception as exc:
+            # Broad on purpose: any failure of the program under mocks (a config error,
+            # an import error in stacks/) means there is nothing to provision.
+            raise StartupError(
+                f"the offline synth of stack {config.stack!r} failed: {exc}"
+            ) from exc
         urls = self._databases()
 
         wait_until_serving(moto, f"{moto_url}/moto-api/", START_SECONDS)

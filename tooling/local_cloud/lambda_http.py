@@ -30,17 +30,6 @@ def make_server(host: str, port: int, handler: Handler, function_name: str) -> T
 
         protocol_version = "HTTP/1.1"
 
-        def handle_one_request(self) -> None:
-            """Dispatch every method the same way (no do_GET/do_POST table)."""
-            self.raw_requestline = self.rfile.readline(65537)
-            if not self.raw_requestline:
-                self.close_connection = True
-                return
-            if not self.parse_request():
-                return
-            self._invoke()
-            self.wfile.flush()
-
         def _invoke(self) -> None:
             """Read the body, call the handler, write its result."""
             length = int(self.headers.get("Content-Length") or 0)
@@ -66,6 +55,11 @@ def make_server(host: str, port: int, handler: Handler, function_name: str) -> T
                 response = _gateway_error(HTTPStatus.BAD_GATEWAY)
             self._write(response)
 
+        # Every method an HTTP API "ANY" route accepts reaches the function; the names
+        # are BaseHTTPRequestHandler's dispatch convention.
+        do_GET = do_POST = do_PUT = do_PATCH = _invoke  # noqa: N815
+        do_DELETE = do_HEAD = do_OPTIONS = _invoke  # noqa: N815
+
         def _write(self, response: HttpResponse) -> None:
             """Send status, headers and body."""
             self.send_response(response.status)
@@ -81,9 +75,7 @@ def make_server(host: str, port: int, handler: Handler, function_name: str) -> T
             """Access lines on stderr, prefixed so they stand out among the function's logs."""
             sys.stderr.write(f"[aws-api] {self.address_string()} {format % args}\n")
 
-    server = ThreadingHTTPServer((host, port), Front)
-    server.daemon_threads = True
-    return server
+    return ThreadingHTTPServer((host, port), Front)
 
 
 def _gateway_error(status: HTTPStatus) -> HttpResponse:
