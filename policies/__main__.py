@@ -5,11 +5,12 @@ file is only ever run by the Pulumi CLI; tests and `make policy` import the
 rules from crosscloud_policies instead.
 """
 
+from crosscloud_policies.catalog import PACK_NAME
 from crosscloud_policies.pack import policies
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
-    name="crosscloud",
+    name=PACK_NAME,
     policies=policies(),
     enforcement_level=EnforcementLevel.MANDATORY,
 )

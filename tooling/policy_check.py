@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 import pulumi
 
-from policies.crosscloud_policies.catalog import RULES
+from policies.crosscloud_policies.catalog import PACK_NAME, RULES
 from policies.crosscloud_policies.core import ResourceRule, StackRule, Subject
 from policies.crosscloud_policies.exceptions import PolicyConfigError
 from policies.crosscloud_policies.settings import build_settings, split_pack_config
@@ -109,17 +109,23 @@ def evaluate(result: SynthResult, pack_config: Mapping[str, Any] | None = None) 
 
 
 def report(violations: list[Violation], out: TextIO) -> None:
-    """Print violations grouped by policy, in the shape of `pulumi preview`'s policy section."""
+    """Print violations in `pulumi preview`'s "Policy Violations" shape.
+
+    Each violation is a header (level, pack, policy, resource name and type),
+    then the policy's description, then the message.
+    """
     if not violations:
         print("Policies: no violations.", file=out)
         return
+    descriptions = {rule.name: rule.description for rule in RULES}
+    pack = f"{PACK_NAME} v{pack_version()}"
     print("Policy Violations:", file=out)
-    current = None
     for v in violations:
-        if v.policy != current:
-            current = v.policy
-            print(f"    [{v.enforcement}]  crosscloud@v{pack_version()}  {v.policy}", file=out)
-        print(f"    {v.resource_type} ({v.resource_name})", file=out)
+        print(
+            f"    [{v.enforcement}]  {pack}  {v.policy} ({v.resource_name}: {v.resource_type})",
+            file=out,
+        )
+        print(f"    {descriptions[v.policy]}", file=out)
         print(f"    {v.message}", file=out)
     mandatory = sum(v.enforcement == "mandatory" for v in violations)
     print(f"{len(violations)} violation(s), {mandatory} mandatory.", file=out)

@@ -16,6 +16,9 @@ from . import (
 )
 from .core import Rule
 
+# The PolicyPack's name, as `pulumi preview` prints it beside each violation.
+PACK_NAME = "crosscloud"
+
 RULES: tuple[Rule, ...] = (
     *aws_s3.RULES,
     *gcs.RULES,

@@ -141,8 +141,10 @@ def test_cli_fails_on_a_mandatory_violation(tmp_path: Path) -> None:
     lines = completed.stdout.splitlines()
     assert lines[:4] == [
         "Policy Violations:",
-        "    [mandatory]  crosscloud@v0.1.0  aws-required-tags",
-        "    aws:s3/bucket:Bucket (crosscloud-dev-uploads)",
+        "    [mandatory]  crosscloud v0.1.0  aws-required-tags "
+        "(crosscloud-dev-uploads: aws:s3/bucket:Bucket)",
+        "    Every taggable AWS resource has the requiredTags, directly or via the provider's "
+        "default_tags.",
         "    Bucket crosscloud-dev-uploads lacks tag(s) team.",
     ]
     assert lines[-1].endswith("mandatory.")
@@ -158,7 +160,11 @@ def test_cli_exits_zero_on_advisory_violations(tmp_path: Path) -> None:
     )
     out = io.StringIO()
     assert main(["dev", "--config", str(config)], out=out) == 0
-    assert "    [advisory]  crosscloud@v0.1.0  aws-required-tags" in out.getvalue().splitlines()
+    headers = [line for line in out.getvalue().splitlines() if line.startswith("    [")]
+    assert headers
+    assert all(
+        h.startswith("    [advisory]  crosscloud v0.1.0  aws-required-tags (") for h in headers
+    )
 
 
 def test_cli_reports_an_unknown_stack() -> None:
