@@ -59,10 +59,3 @@ def gcp_attribute_condition(repository: str) -> str:
 def gcp_subject_member(pool_name: pulumi.Input[str], subject: str) -> pulumi.Output[str]:
     """The IAM principal for one token subject of the pool (``google.subject`` = ``sub``)."""
     return pulumi.Output.concat("principal://iam.googleapis.com/", pool_name, "/subject/", subject)
-
-
-def gcp_repository_member(pool_name: pulumi.Input[str], repository: str) -> pulumi.Output[str]:
-    """The IAM principal set of every workflow of one repository."""
-    return pulumi.Output.concat(
-        "principalSet://iam.googleapis.com/", pool_name, "/attribute.repository/", repository
-    )
