@@ -85,7 +85,7 @@ def test_bucket_without_public_access_block_is_reported_offline(dev: SynthResult
         dev, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", f"{name}-public-access"
     )
     bucket = result.one("aws:s3/bucket:Bucket", name)
-    assert evaluate(result) == [
+    assert [v for v in evaluate(result) if v.policy == "s3-public-access-block"] == [
         Violation(
             policy="s3-public-access-block",
             enforcement="mandatory",
@@ -101,9 +101,9 @@ def test_lambda_without_log_group_is_reported_offline(dev: SynthResult) -> None:
     """Dropping the API function's log group fails the log group rule on the function."""
     name = f"crosscloud-{dev.stack}-api"
     result = without(dev, "aws:cloudwatch/logGroup:LogGroup", name)
-    violations = evaluate(result)
-    assert [(v.policy, v.resource_type, v.resource_name) for v in violations] == [
-        ("lambda-log-group-retention", "aws:lambda/function:Function", name)
+    violations = [v for v in evaluate(result) if v.policy == "lambda-log-group-retention"]
+    assert [(v.resource_type, v.resource_name) for v in violations] == [
+        ("aws:lambda/function:Function", name)
     ]
 
 
