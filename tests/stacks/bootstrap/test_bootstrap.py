@@ -320,3 +320,17 @@ def test_bad_repository_is_reported_by_key() -> None:
     """A repository that is not owner/name stops the program, naming the key."""
     with pytest.raises(pulumi.RunError, match="crosscloud-bootstrap:repository"):
         synth("main", root=BOOTSTRAP, overrides={"crosscloud-bootstrap:repository": "no-slash"})
+
+
+def test_gcp_targets_need_the_pool_project() -> None:
+    """Target projects without gcp:project (where the pool lives) is reported by key."""
+    with pytest.raises(pulumi.RunError, match="crosscloud-bootstrap:gcpTargetProjects"):
+        synth("main", root=BOOTSTRAP, overrides={"gcp:project": None})
+
+
+def test_no_state_policy_without_a_state_bucket() -> None:
+    """Without stateBucket the roles get no S3 rights outside the stacks' own buckets."""
+    result = synth("main", root=BOOTSTRAP, overrides={"crosscloud-bootstrap:stateBucket": None})
+    names = {p.name for p in result.of_type("aws:iam/policy:Policy")}
+    assert names
+    assert not {n for n in names if n.endswith("-state")}
