@@ -7,6 +7,8 @@ from typing import Any
 
 from apig_wsgi import make_lambda_handler
 from crosscloud_api import create_app
+from crosscloud_api.errors import misconfigured_body
+from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from flask import Flask
 
@@ -28,4 +30,9 @@ def wsgi_handler() -> LambdaHandler:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Serve one API Gateway / Function URL event."""
-    return wsgi_handler()(event, context)
+    try:
+        serve = wsgi_handler()
+    except SettingsError as error:
+        headers = {"content-type": "application/json"}
+        return {"statusCode": 500, "headers": headers, "body": misconfigured_body(error)}
+    return serve(event, context)

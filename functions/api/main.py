@@ -10,6 +10,8 @@ import os
 import flask
 import functions_framework
 from crosscloud_api import create_app
+from crosscloud_api.errors import misconfigured_body
+from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from crosscloud_api.subrouter import dispatch
 from werkzeug.wrappers import Response
@@ -29,4 +31,8 @@ def application() -> flask.Flask:
 @functions_framework.http
 def api(request: flask.Request) -> Response:
     """Serve any path and method of the API."""
-    return dispatch(application(), request)
+    try:
+        app = application()
+    except SettingsError as error:
+        return flask.Response(misconfigured_body(error), 500, mimetype="application/json")
+    return dispatch(app, request)

@@ -1,5 +1,6 @@
 """Map exceptions to JSON error responses; the only place that chooses HTTP statuses."""
 
+import json
 from typing import Any
 
 from flask import Flask, Response, jsonify
@@ -28,6 +29,16 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Respon
     if status == 503:
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def misconfigured_body(error: exc.SettingsError) -> str:
+    """The JSON body for an instance whose settings are invalid (no app could be built).
+
+    Logged here too, as one line without a traceback: the entry points return this
+    instead of letting the platform print the exception.
+    """
+    log.error("invalid settings", extra={"fields": {"error": error.code, "detail": error.message}})
+    return json.dumps({"error": error.code, "message": error.message})
 
 
 def register(app: Flask) -> None:

@@ -124,16 +124,24 @@ def test_binary_request_and_response_bodies(
     assert result["cookies"] == ["a=1; Path=/", "b=2; Path=/"]
 
 
-def test_missing_configuration_names_the_variable(
-    events: Events, lambda_context: Any, monkeypatch: pytest.MonkeyPatch
+def test_missing_configuration_is_a_json_500_naming_the_variable(
+    events: Events,
+    lambda_context: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A function deployed without STORAGE_URL fails with a message naming it."""
-    from crosscloud_api.exceptions import SettingsError
-
+    """A function deployed without STORAGE_URL answers (and logs) which variable is missing."""
     monkeypatch.delenv("STORAGE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
     lambda_handler.wsgi_handler.cache_clear()
     try:
-        with pytest.raises(SettingsError, match="STORAGE_URL"):
-            lambda_handler.handler(events("apigw_v2_get_health"), lambda_context)
+        result = lambda_handler.handler(events("apigw_v2_get_health"), lambda_context)
     finally:
         lambda_handler.wsgi_handler.cache_clear()
+    assert result["statusCode"] == 500
+    body = json.loads(result["body"])
+    assert body["error"] == "misconfigured"
+    assert "STORAGE_URL" in body["message"]
+    [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert line["message"] == "invalid settings"
+    assert "Traceback" not in line["detail"]

@@ -143,3 +143,15 @@ def test_validation_error_is_json_400(call: Caller) -> None:
     reply = call("POST", "/channels", b'{"id": "Bad Id"}', {"Content-Type": "application/json"})
     assert reply.status == 400
     assert reply.json()["field"] == "id"
+
+
+def test_missing_configuration_is_a_json_500(ff: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without STORAGE_URL every request gets a JSON 500 naming it, not a traceback."""
+    monkeypatch.delenv("STORAGE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    source = str(ff.api_dir / "main.py")
+    call = ff.test_client(functions_framework.create_app(target="api", source=source))
+    reply = call("GET", "/health")
+    assert reply.status == 500
+    assert reply.json()["error"] == "misconfigured"
+    assert "STORAGE_URL" in reply.json()["message"]
