@@ -48,17 +48,21 @@ def subjects_of(result: SynthResult, *, with_outputs: bool = False) -> list[Subj
 
     ``with_outputs`` adds the mock provider's outputs under the inputs, as the
     engine gives stack policies each resource's outputs rather than its inputs.
-    Resources on a default provider see the stack's ``aws:defaultTags``.
+    Resources on a default provider see the stack's ``aws:defaultTags`` or
+    ``gcp:defaultLabels``, which is where the CLI's default providers read them.
     """
     providers = {
         r.urn: r.inputs for r in result.resources if r.type.startswith("pulumi:providers:")
     }
-    default_aws = {"defaultTags": result.config.get("aws:defaultTags", "{}")}
+    defaults = {
+        "aws": {"defaultTags": result.config.get("aws:defaultTags", "{}")},
+        "gcp": {"defaultLabels": result.config.get("gcp:defaultLabels", "{}")},
+    }
     subjects = []
     for resource in result.resources:
         provider = providers.get(_provider_urn(resource.provider))
-        if provider is None and resource.type.startswith("aws:"):
-            provider = default_aws
+        if provider is None:
+            provider = defaults.get(resource.type.split(":", 1)[0])
         subjects.append(
             Subject(
                 type=resource.type,

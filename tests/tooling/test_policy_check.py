@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tooling.policy_check import Violation, evaluate, main
-from tooling.synth import SynthResult, list_stacks
+from tooling.synth import Resource, SynthResult, list_stacks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,6 +111,33 @@ def test_disabled_policy_is_not_evaluated(dev: SynthResult) -> None:
     """enforcementLevel disabled turns a policy off, as in the CLI."""
     config = {"aws-required-tags": {"requiredTags": ["team"], "enforcementLevel": "disabled"}}
     assert [v for v in evaluate(dev, config) if v.policy == "aws-required-tags"] == []
+
+
+def test_default_providers_take_tags_and_labels_from_stack_config() -> None:
+    """Resources on default providers see aws:defaultTags / gcp:defaultLabels from config."""
+    required = ["project", "owner"]
+    values = {"project": "crosscloud", "owner": "platform-team"}
+
+    def resource(type_: str, name: str) -> Resource:
+        urn = f"urn:pulumi:dev::crosscloud::{type_}::{name}"
+        return Resource(urn, type_, name, True, {}, {}, "", (), "", False, False)
+
+    result = SynthResult(
+        stack="dev",
+        config={"aws:defaultTags": json.dumps({"tags": values})},
+        resources=(
+            resource("aws:sqs/queue:Queue", "q"),
+            resource("gcp:storage/bucket:Bucket", "b"),
+        ),
+        outputs={},
+    )
+    config = {
+        name: {"requiredTags": required} for name in ("aws-required-tags", "gcp-required-labels")
+    }
+    found = [(v.policy, v.resource_name) for v in evaluate(result, config) if v.policy in config]
+    assert found == [("gcp-required-labels", "b")]
+    labelled = replace(result, config={**result.config, "gcp:defaultLabels": json.dumps(values)})
+    assert [v for v in evaluate(labelled, config) if v.policy in config] == []
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
