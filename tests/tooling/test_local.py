@@ -205,7 +205,7 @@ def index_row(cloud: RunningCloud, key: str) -> dict[str, Any] | None:
 
 
 def test_emulator_resources_come_from_the_stack(cloud: RunningCloud, stack: StackResources) -> None:
-    """The moto bucket, table keys and secrets are the ones the Pulumi program declares."""
+    """The bucket, table keys, secrets and indexer events are the ones the program declares."""
     assert cloud.endpoints["uploads_bucket"] == stack.uploads_bucket
     buckets = [b["Name"] for b in cloud.aws("s3").list_buckets()["Buckets"]]
     assert stack.uploads_bucket in buckets
@@ -215,6 +215,11 @@ def test_emulator_resources_come_from_the_stack(cloud: RunningCloud, stack: Stac
     secrets = cloud.aws("secretsmanager").list_secrets()["SecretList"]
     assert sorted(s["Name"] for s in secrets) == sorted(stack.app_secrets)
     assert cloud.endpoints["gcs_bucket"] == stack.gcs_bucket
+    notification = cloud.aws("s3").get_bucket_notification_configuration(
+        Bucket=stack.uploads_bucket
+    )
+    [queue] = notification["QueueConfigurations"]
+    assert sorted(queue["Events"]) == sorted(stack.indexer_events)
 
 
 def test_start_up_prints_endpoints_and_examples(cloud: RunningCloud) -> None:

@@ -1,5 +1,6 @@
 """Create the stack's AWS resources in the moto server, and route uploads to the indexer queue."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,6 @@ from tooling.local_cloud.stack import StackResources, TableSpec
 
 # Fixed dummy credentials: moto accepts any, and a developer's real ones must never be sent.
 CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-INDEXER_EVENTS = ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]
 # A message the indexer reported as failed comes back after this long (Lambda's retry).
 VISIBILITY_TIMEOUT_SECONDS = 5
 
@@ -51,7 +51,8 @@ def provision(emulator: AwsEmulator, resources: StackResources) -> str:
     secretsmanager = emulator.client("secretsmanager")
     for name, value in resources.app_secrets.items():
         secretsmanager.create_secret(Name=name, SecretString=value)
-    return route_notifications(emulator.client("sqs"), s3, bucket, f"{bucket}-indexer")
+    queue = f"{resources.indexer_function.name}-events"
+    return route_notifications(emulator.client("sqs"), s3, bucket, queue, resources.indexer_events)
 
 
 def create_table(dynamodb: Any, spec: TableSpec) -> None:
@@ -69,8 +70,10 @@ def create_table(dynamodb: Any, spec: TableSpec) -> None:
     )
 
 
-def route_notifications(sqs: Any, s3: Any, bucket: str, queue_name: str) -> str:
-    """Send the bucket's object events to a new SQS queue; its URL.
+def route_notifications(
+    sqs: Any, s3: Any, bucket: str, queue_name: str, events: Sequence[str]
+) -> str:
+    """Send the bucket's ``events`` (those the stack sends the indexer) to a new queue; its URL.
 
     moto drops S3 -> Lambda notifications (it runs Lambda only in Docker), so the
     bucket notifies a queue and the local poller plays Lambda's SQS trigger.
@@ -84,7 +87,7 @@ def route_notifications(sqs: Any, s3: Any, bucket: str, queue_name: str) -> str:
         Bucket=bucket,
         NotificationConfiguration={
             "QueueConfigurations": [
-                {"QueueArn": arn["Attributes"]["QueueArn"], "Events": INDEXER_EVENTS}
+                {"QueueArn": arn["Attributes"]["QueueArn"], "Events": list(events)}
             ]
         },
     )

@@ -107,14 +107,13 @@ class LocalCloud:
         self._progress(f"GCS emulator               {gcs_url}")
         self._progress(f"  gs://{resources.gcs_bucket}  (uploads)")
 
-        aws_env = {
-            **emulator.env(),
-            "STORAGE_URL": f"s3://{resources.uploads_bucket}",
-            "DATABASE_URL": urls["aws"],
-        }
-        aws_api = self._spawn("aws-api", commands.aws_api(ports.aws_api.number), aws_env)
-        indexer_env = {**emulator.env(), "INDEX_TABLE": resources.index_table.name}
-        self._spawn("indexer", commands.indexer(queue_url), indexer_env)
+        # Each function gets the environment the stack declares for it, plus what
+        # points it at the emulator (and DATABASE_URL where the stack has RDS).
+        api, indexer = resources.api_function, resources.indexer_function
+        aws_env = {**api.env, **emulator.env(), "DATABASE_URL": urls["aws"]}
+        aws_api = self._spawn("aws-api", commands.aws_api(ports.aws_api.number, api), aws_env)
+        indexer_env = {**indexer.env, **emulator.env()}
+        self._spawn("indexer", commands.indexer(queue_url, indexer), indexer_env)
         gcp_env = {
             **gcp.emulator_env(gcs_url),
             "STORAGE_URL": f"gs://{resources.gcs_bucket}",

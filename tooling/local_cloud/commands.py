@@ -4,12 +4,12 @@ import sys
 from pathlib import Path
 
 from tooling.local_cloud.config import HOST, ROOT
+from tooling.local_cloud.stack import FunctionSpec
 
 API_SOURCE = ROOT / "functions" / "api"
 INDEXER_SOURCE = ROOT / "functions" / "indexer"
-# Entry points as the stacks deploy them (Lambda handler strings, Cloud Function target).
-API_HANDLER = "lambda_handler.handler"
-INDEXER_HANDLER = "indexer_handler.handler"
+# The Cloud Function's entry point, as stacks/gcp deploys it (the local stack is AWS-only,
+# so the synth cannot tell; Lambda handlers come from the synth).
 GCP_TARGET = "api"
 PYTHON = [sys.executable, "-B"]
 
@@ -25,16 +25,22 @@ def gcs_emulator(port: int) -> list[str]:
             "--host", HOST, "--port", str(port), "--in-memory"]  # fmt: skip
 
 
-def aws_api(port: int) -> list[str]:
+def aws_api(port: int, function: FunctionSpec) -> list[str]:
     """The API's Lambda handler behind the local HTTP API v2 front."""
     return [*PYTHON, "-m", "tooling.local_cloud.lambda_http", "--source", str(API_SOURCE),
-            "--handler", API_HANDLER, "--host", HOST, "--port", str(port)]  # fmt: skip
+            *_lambda(function), "--host", HOST, "--port", str(port)]  # fmt: skip
 
 
-def indexer(queue_url: str) -> list[str]:
+def indexer(queue_url: str, function: FunctionSpec) -> list[str]:
     """The indexer's Lambda handler behind the local SQS trigger."""
     return [*PYTHON, "-m", "tooling.local_cloud.sqs_poller", "--source", str(INDEXER_SOURCE),
-            "--handler", INDEXER_HANDLER, "--queue-url", queue_url]  # fmt: skip
+            *_lambda(function), "--queue-url", queue_url]  # fmt: skip
+
+
+def _lambda(function: FunctionSpec) -> list[str]:
+    """The arguments both Lambda runtimes share."""
+    return ["--handler", function.handler, "--function-name", function.name,
+            "--timeout", str(function.timeout_seconds)]  # fmt: skip
 
 
 def gcp_api(port: int) -> list[str]:

@@ -22,7 +22,9 @@ _OWN_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
-def make_server(host: str, port: int, handler: Handler, function_name: str) -> ThreadingHTTPServer:
+def make_server(
+    host: str, port: int, handler: Handler, function_name: str, timeout: float = 15.0
+) -> ThreadingHTTPServer:
     """A threading HTTP server that serves every method and path through ``handler``."""
 
     class Front(BaseHTTPRequestHandler):
@@ -45,7 +47,7 @@ def make_server(host: str, port: int, handler: Handler, function_name: str) -> T
                 source_ip=self.client_address[0],
                 protocol=self.request_version,
             )
-            context = LambdaContext(function_name)
+            context = LambdaContext(function_name, timeout)
             try:
                 result = handler(to_event(request, request_id=context.aws_request_id), context)
                 response = to_response(result)
@@ -92,10 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--function-name", default="crosscloud-local-api")
+    parser.add_argument("--timeout", type=float, default=15.0, help="the function's timeout (s)")
     args = parser.parse_args(argv)
     exit_with_parent()
     handler = load_handler(args.source.resolve(), args.handler)
-    server = make_server(args.host, args.port, handler, args.function_name)
+    server = make_server(args.host, args.port, handler, args.function_name, args.timeout)
 
     def stop(signum: int, _: FrameType | None) -> None:
         """Shut the server down from another thread (shutdown() blocks until the loop ends)."""

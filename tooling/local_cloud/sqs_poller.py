@@ -8,10 +8,12 @@ visibility timeout; the others are deleted.
 """
 
 import argparse
+import functools
 import signal
 import sys
-import threading
+from collections.abc import Callable
 from pathlib import Path
+from threading import Event
 from types import FrameType
 from typing import Any
 
@@ -46,11 +48,12 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
 
 
 def deliver(
-    messages: list[dict[str, Any]], handler: Handler, queue_arn: str, region: str, name: str
+    messages: list[dict[str, Any]], handler: Handler, queue_arn: str, context: LambdaContext
 ) -> list[str]:
     """Invoke the handler once for the batch; the receipt handles that may be deleted."""
+    region = queue_arn.split(":")[3]
     try:
-        result = handler(sqs_event(messages, queue_arn, region), LambdaContext(name))
+        result = handler(sqs_event(messages, queue_arn, region), context)
     except Exception as error:
         # A raised error fails the whole batch: every message is retried.
         print(f"[indexer] handler raised {type(error).__name__}", file=sys.stderr)
@@ -59,11 +62,12 @@ def deliver(
     return [m["ReceiptHandle"] for m in messages if m["MessageId"] not in failed]
 
 
-def poll(sqs: Any, queue_url: str, handler: Handler, name: str, stop: threading.Event) -> None:
-    """Receive, deliver and delete until ``stop`` is set."""
+def poll(
+    sqs: Any, queue_url: str, handler: Handler, function: Callable[[], LambdaContext], stop: Event
+) -> None:
+    """Receive, deliver and delete until ``stop`` is set; ``function`` makes each context."""
     attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
     queue_arn = attributes["Attributes"]["QueueArn"]
-    region = queue_arn.split(":")[3]
     while not stop.is_set():
         try:
             received = sqs.receive_message(
@@ -81,7 +85,7 @@ def poll(sqs: Any, queue_url: str, handler: Handler, name: str, stop: threading.
         messages = received.get("Messages", [])
         if not messages:
             continue
-        done = deliver(messages, handler, queue_arn, region, name)
+        done = deliver(messages, handler, queue_arn, function())
         for handle in done:
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=handle)
         print(f"[indexer] {len(messages)} message(s), {len(done)} done", file=sys.stderr)
@@ -94,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--handler", required=True, help="module.function, as in Lambda")
     parser.add_argument("--queue-url", required=True)
     parser.add_argument("--function-name", default="crosscloud-local-indexer")
+    parser.add_argument("--timeout", type=float, default=15.0, help="the function's timeout (s)")
     args = parser.parse_args(argv)
     exit_with_parent()
     handler = load_handler(args.source.resolve(), args.handler)
-    stop = threading.Event()
+    stop = Event()
 
     def on_term(signum: int, _: FrameType | None) -> None:
         """Finish the current batch, then leave."""
@@ -105,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_term)
     # Endpoint, region and credentials come from the environment, as for the function.
-    poll(boto3.client("sqs"), args.queue_url, handler, args.function_name, stop)
+    context = functools.partial(LambdaContext, args.function_name, args.timeout)
+    poll(boto3.client("sqs"), args.queue_url, handler, context, stop)
     return 0
 
 

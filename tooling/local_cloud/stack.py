@@ -10,6 +10,11 @@ TABLE = "aws:dynamodb/table:Table"
 # Type tokens, not secret values.
 SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"  # noqa: S105
+FUNCTION = "aws:lambda/function:Function"
+NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
+# The deployed API reaches RDS through these; moto has no database behind RDS, so
+# make local drops them and sets DATABASE_URL (which the API prefers anyway).
+RDS_VARIABLES = ("DB_SECRET_ARN", "DB_HOST", "DB_NAME", "DB_PORT", "DB_SSL_MODE")
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,16 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class FunctionSpec:
+    """A Lambda function as declared: handler string, timeout and environment."""
+
+    name: str
+    handler: str
+    timeout_seconds: float
+    env: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class StackResources:
     """What the local cloud creates: the same names and shapes the stack would deploy."""
 
@@ -32,6 +47,10 @@ class StackResources:
     index_table: TableSpec
     # Secret name (the physical "<prefix>/<name>") -> value.
     app_secrets: Mapping[str, str]
+    api_function: FunctionSpec
+    indexer_function: FunctionSpec
+    # The S3 events the bucket notification sends to the indexer.
+    indexer_events: tuple[str, ...]
 
 
 def read_stack(stack: str) -> StackResources:
@@ -68,6 +87,8 @@ def from_synth(result: Any) -> StackResources:
         for v in result.of_type(SECRET_VERSION)
         if v.inputs.get("secretId") in secret_names
     }
+    api = _function(result, outputs["apiFunction"])
+    indexer = _function(result, outputs["indexerFunction"])
     return StackResources(
         region=str(outputs["region"]),
         uploads_bucket=str(outputs["uploadsBucket"]),
@@ -81,4 +102,35 @@ def from_synth(result: Any) -> StackResources:
             attributes={a["name"]: a["type"] for a in table.inputs["attributes"]},
         ),
         app_secrets=values,
+        api_function=FunctionSpec(
+            api.name,
+            api.handler,
+            api.timeout_seconds,
+            {k: v for k, v in api.env.items() if k not in RDS_VARIABLES},
+        ),
+        indexer_function=indexer,
+        indexer_events=_notified_events(result, str(outputs["uploadsBucket"]), indexer.name),
+    )
+
+
+def _function(result: Any, name: str) -> FunctionSpec:
+    """The Lambda function the program names ``name``."""
+    function = next(r for r in result.of_type(FUNCTION) if r.state.get("name") == name)
+    variables = (function.inputs.get("environment") or {}).get("variables") or {}
+    return FunctionSpec(
+        name=name,
+        handler=str(function.inputs["handler"]),
+        timeout_seconds=float(function.inputs.get("timeout", 3)),
+        env={str(k): str(v) for k, v in variables.items()},
+    )
+
+
+def _notified_events(result: Any, bucket: str, function: str) -> tuple[str, ...]:
+    """The events the uploads bucket's notification sends to ``function``."""
+    notification = next(r for r in result.of_type(NOTIFICATION) if r.inputs["bucket"] == bucket)
+    return tuple(
+        event
+        for target in notification.inputs.get("lambdaFunctions", [])
+        if str(target["lambdaFunctionArn"]).endswith(f":function:{function}")
+        for event in target["events"]
     )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from tooling.local_cloud.runtime import LambdaContext
 from tooling.local_cloud.sqs_poller import deliver, sqs_event
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:uploads-indexer"
@@ -30,7 +31,7 @@ def test_only_messages_not_reported_as_failed_are_deleted() -> None:
         """Fail the second message."""
         return {"batchItemFailures": [{"itemIdentifier": "m2"}]}
 
-    assert deliver(_messages(), handler, QUEUE_ARN, "us-east-1", "indexer") == ["r1"]
+    assert deliver(_messages(), handler, QUEUE_ARN, LambdaContext("indexer")) == ["r1"]
 
 
 def test_a_raising_handler_keeps_the_whole_batch() -> None:
@@ -40,4 +41,4 @@ def test_a_raising_handler_keeps_the_whole_batch() -> None:
         """Fail the invocation."""
         raise RuntimeError("boom")
 
-    assert deliver(_messages(), handler, QUEUE_ARN, "us-east-1", "indexer") == []
+    assert deliver(_messages(), handler, QUEUE_ARN, LambdaContext("indexer")) == []
