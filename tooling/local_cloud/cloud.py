@@ -5,6 +5,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from typing import TextIO
@@ -82,16 +83,15 @@ class LocalCloud:
         # The emulators boot while the stack is synthesized (seconds each).
         moto = self._spawn("moto", commands.moto(ports.moto.number), {})
         gcs = self._spawn("gcs", commands.gcs_emulator(ports.gcs.number), {})
-        self._progress(f"reading stack {config.stack!r} (offline synth of the Pulumi program)")
+        # The database (seconds for a PostgreSQL cluster) comes up during the synth too.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database")
+        databases = pool.submit(self._databases)
         try:
-            resources = self.read_resources(config.stack)
-        except Exception as exc:
-            # Broad on purpose: any failure of the program under mocks (a config error,
-            # an import error in stacks/) means there is nothing to provision.
-            raise StartupError(
-                f"the offline synth of stack {config.stack!r} failed: {exc}"
-            ) from exc
-        urls = self._databases()
+            resources = self._read_stack()
+        finally:
+            # Joined before anything can be stopped: its clean-up must be registered first.
+            pool.shutdown(wait=True)
+        urls = databases.result()
 
         wait_until_serving(moto, f"{moto_url}/moto-api/", START_SECONDS)
         emulator = aws.AwsEmulator(moto_url, resources.region)
@@ -145,6 +145,17 @@ class LocalCloud:
         )
         self._write_state(endpoints)
         return endpoints
+
+    def _read_stack(self) -> StackResources:
+        """The stack's resources from the offline synth, any failure as a StartupError."""
+        stack = self.config.stack
+        self._progress(f"reading stack {stack!r} (offline synth of the Pulumi program)")
+        try:
+            return self.read_resources(stack)
+        except Exception as exc:
+            # Broad on purpose: any failure of the program under mocks (a config error,
+            # an import error in stacks/) means there is nothing to provision.
+            raise StartupError(f"the offline synth of stack {stack!r} failed: {exc}") from exc
 
     def _databases(self) -> dict[str, str]:
         """Database URLs per cloud: SQLite files, or a PostgreSQL cluster stopped on exit."""
