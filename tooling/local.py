@@ -38,6 +38,7 @@ def main() -> int:
     started = threading.Event()
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    _stop_when_orphaned(stop)
     cloud = LocalCloud(config, os.environ)
     try:
         with cloud as endpoints:
@@ -55,6 +56,19 @@ def main() -> int:
               file=sys.stderr)  # fmt: skip
         return EXIT_FAILED
     return EXIT_STOPPED
+
+
+def _stop_when_orphaned(stop: threading.Event) -> None:
+    """Stop cleanly if whoever started us dies without saying so (a killed test run)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        """Poll the parent id: it changes when we are re-parented."""
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                stop.set()
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ Try:
        -d '{{"id": "my-channel", "name": "My channel", "url": "https://example.com"}}'
   curl -X POST {aws}/files -F key=notes/hello.txt -F 'file=@README.md;type=text/plain'
   curl -X POST {aws}/files/notes/hello.txt/link -H 'Content-Type: application/json' -d '{{}}'
-  aws --endpoint-url {endpoints.moto} dynamodb scan --table-name {endpoints.index_table}
+  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --endpoint-url {endpoints.moto} \\
+       --region {endpoints.region} dynamodb scan --table-name {endpoints.index_table}
 
 Ctrl-C stops everything.
 """

@@ -35,6 +35,7 @@ class Endpoints:
     gcp_api: str
     moto: str
     gcs: str
+    region: str
     uploads_bucket: str
     gcs_bucket: str
     index_table: str
@@ -139,6 +140,7 @@ class LocalCloud:
             gcp_api=gcp_url,
             moto=moto_url,
             gcs=gcs_url,
+            region=resources.region,
             uploads_bucket=resources.uploads_bucket,
             gcs_bucket=resources.gcs_bucket,
             index_table=resources.index_table.name,
