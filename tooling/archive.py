@@ -183,7 +183,12 @@ def _installed_dependencies(
             for path in (staging / "site").glob(f"{package}*"):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         (staging / "site" / ".complete").write_text(key)
-        os.replace(staging / "site", target)
+        try:
+            os.replace(staging / "site", target)
+        except OSError:
+            # Another build finished the same install first; its result is identical.
+            if not (target / ".complete").is_file():
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -229,7 +234,11 @@ def _write(target: Path, files: list[tuple[str, Path]], fingerprint: str) -> Bui
     if duplicates:
         raise ArchiveError(f"files would overwrite each other in the archive: {duplicates}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".zip.partial")
+    # A private temporary name: concurrent builds (a preview and a test run) of the
+    # same archive must not write into each other's file. Same bytes win either way.
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    partial = Path(temporary)
     with zipfile.ZipFile(partial, "w") as archive:
         for name, path in sorted(files):
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
@@ -237,11 +246,21 @@ def _write(target: Path, files: list[tuple[str, Path]], fingerprint: str) -> Bui
             info.create_system = 3  # Unix, so the mode bits above are honoured
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes(), compresslevel=6)
+    partial.chmod(0o644)  # mkstemp creates 0600; the archive is not a secret
+    sha256, size = _sha256(partial), partial.stat().st_size
     os.replace(partial, target)
-    built = BuiltArchive(target, _sha256(target), target.stat().st_size)
-    manifest = {"fingerprint": fingerprint, "sha256": built.sha256, "size": built.size}
-    _manifest(target).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return built
+    manifest = {"fingerprint": fingerprint, "sha256": sha256, "size": size}
+    _atomic_write(_manifest(target), json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return BuiltArchive(target, sha256, size)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write a small file so readers never see it half-written."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w") as file:
+        file.write(text)
+    Path(temporary).chmod(0o644)
+    os.replace(temporary, path)
 
 
 def _verified(target: Path, fingerprint: str, hint: str) -> BuiltArchive:

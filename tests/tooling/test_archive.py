@@ -162,3 +162,19 @@ def test_cli_builds_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert archive.main(["indexer", "--arch", "x86_64", "--check", "--out", str(tmp_path)]) == 0
     assert archive.main(["indexer", "--source", "--out", str(tmp_path)]) == 1
     assert "no main.py" in capsys.readouterr().err
+
+
+def test_concurrent_builds_of_one_archive_agree(functions_dir: Path, tmp_path: Path) -> None:
+    """Parallel builds into one directory (a preview and a test run) all succeed, same bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def build(_: int) -> str:
+        """One build."""
+        return build_source_archive("api", out, functions_dir=functions_dir).sha256
+
+    out = tmp_path / "out"
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        hashes = set(pool.map(build, range(8)))
+    assert len(hashes) == 1
+    assert built_source_archive("api", out, functions_dir=functions_dir).sha256 in hashes
+    assert sorted(p.name for p in out.iterdir()) == ["api-source.zip", "api-source.zip.json"]
