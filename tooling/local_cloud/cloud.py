@@ -10,7 +10,11 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from typing import TextIO
 
+import requests
+from botocore.exceptions import BotoCoreError, ClientError
+
 from tooling.local_cloud import aws, commands, database, gcp, seed
+from tooling.local_cloud.aws import AwsEmulator
 from tooling.local_cloud.config import HOST, LocalConfig
 from tooling.local_cloud.processes import (
     Child,
@@ -79,8 +83,6 @@ class LocalCloud:
         config, ports = self.config, self.config.ports
         check_ports_free(ports.used(config.database))
         config.state_dir.mkdir(parents=True, exist_ok=True)
-        moto_url = f"http://{HOST}:{ports.moto.number}"
-        gcs_url = f"http://{HOST}:{ports.gcs.number}"
         # The emulators boot while the stack is synthesized (seconds each).
         moto = self._spawn("moto", commands.moto(ports.moto.number), {})
         gcs = self._spawn("gcs", commands.gcs_emulator(ports.gcs.number), {})
@@ -93,52 +95,21 @@ class LocalCloud:
             # Joined before anything can be stopped: its clean-up must be registered first.
             pool.shutdown(wait=True)
         urls = databases.result()
-
-        wait_until_serving(moto, f"{moto_url}/moto-api/", START_SECONDS)
-        emulator = aws.AwsEmulator(moto_url, resources.region)
-        queue_url = aws.provision(emulator, resources)
-        self._progress(f"moto server (AWS APIs)     {moto_url}")
-        self._progress(f"  s3://{resources.uploads_bucket}  (uploads, notifies the indexer)")
-        self._progress(f"  dynamodb table {resources.index_table.name}  (object index)")
-        for name in resources.app_secrets:
-            self._progress(f"  secret {name}  (throwaway value)")
-
-        wait_until_serving(gcs, f"{gcs_url}/storage/v1/b", START_SECONDS)
-        gcp.create_bucket(gcs_url, resources.gcs_bucket)
-        self._progress(f"GCS emulator               {gcs_url}")
-        self._progress(f"  gs://{resources.gcs_bucket}  (uploads)")
-
-        # Each function gets the environment the stack declares for it, plus what
-        # points it at the emulator (and DATABASE_URL where the stack has RDS).
-        api, indexer = resources.api_function, resources.indexer_function
-        aws_env = {**api.env, **emulator.env(), "DATABASE_URL": urls["aws"]}
-        aws_api = self._spawn("aws-api", commands.aws_api(ports.aws_api.number, api), aws_env)
-        indexer_env = {**indexer.env, **emulator.env()}
-        self._spawn("indexer", commands.indexer(queue_url, indexer), indexer_env)
-        gcp_env = {
-            **gcp.emulator_env(gcs_url),
-            "STORAGE_URL": f"gs://{resources.gcs_bucket}",
-            "DATABASE_URL": urls["gcp"],
-            # Cloud Functions puts the source directory on the import path.
-            "PYTHONPATH": str(commands.API_SOURCE),
-        }
-        gcp_api = self._spawn("gcp-api", commands.gcp_api(ports.gcp_api.number), gcp_env)
-
-        aws_url = f"http://{HOST}:{ports.aws_api.number}"
-        gcp_url = f"http://{HOST}:{ports.gcp_api.number}"
-        wait_until_serving(aws_api, f"{aws_url}/health", START_SECONDS)
-        self._progress(f"AWS endpoint (Lambda handler, HTTP API v2 events)  {aws_url}")
-        self._progress("indexer (S3 -> SQS -> indexer handler)  polling")
-        wait_until_serving(gcp_api, f"{gcp_url}/health", START_SECONDS)
-        self._progress(f"GCP endpoint (functions-framework)  {gcp_url}")
-        if config.seed:
-            for url in (aws_url, gcp_url):
-                seed.channels(url)
-            self._progress(f"seeded {len(seed.SAMPLE_CHANNELS)} sample channels on each endpoint")
+        try:
+            emulator, queue_url = self._provision_aws(moto, resources)
+            gcs_url = self._provision_gcs(gcs, resources)
+            aws_url, gcp_url = self._start_functions(resources, emulator, queue_url, gcs_url, urls)
+            if config.seed:
+                for url in (aws_url, gcp_url):
+                    seed.channels(url)
+                self._progress(f"seeded {len(seed.SAMPLE_CHANNELS)} sample channels per endpoint")
+        except (BotoCoreError, ClientError, requests.RequestException) as exc:
+            # An emulator or endpoint that answers but misbehaves: a message, not a traceback.
+            raise StartupError(f"provisioning or seeding failed: {exc}") from exc
         endpoints = Endpoints(
             aws_api=aws_url,
             gcp_api=gcp_url,
-            moto=moto_url,
+            moto=emulator.endpoint,
             gcs=gcs_url,
             region=resources.region,
             uploads_bucket=resources.uploads_bucket,
@@ -147,6 +118,61 @@ class LocalCloud:
         )
         self._write_state(endpoints)
         return endpoints
+
+    def _provision_aws(self, moto: Child, resources: StackResources) -> tuple[AwsEmulator, str]:
+        """Create the stack's AWS resources in moto; the emulator and the indexer queue URL."""
+        emulator = AwsEmulator(f"http://{HOST}:{self.config.ports.moto.number}", resources.region)
+        wait_until_serving(moto, f"{emulator.endpoint}/moto-api/", START_SECONDS)
+        queue_url = aws.provision(emulator, resources)
+        self._progress(f"moto server (AWS APIs)     {emulator.endpoint}")
+        self._progress(f"  s3://{resources.uploads_bucket}  (uploads, notifies the indexer)")
+        self._progress(f"  dynamodb table {resources.index_table.name}  (object index)")
+        for name in resources.app_secrets:
+            self._progress(f"  secret {name}  (throwaway value)")
+        return emulator, queue_url
+
+    def _provision_gcs(self, gcs: Child, resources: StackResources) -> str:
+        """Create the uploads bucket in the GCS emulator; the emulator's URL."""
+        gcs_url = f"http://{HOST}:{self.config.ports.gcs.number}"
+        wait_until_serving(gcs, f"{gcs_url}/storage/v1/b", START_SECONDS)
+        gcp.create_bucket(gcs_url, resources.gcs_bucket)
+        self._progress(f"GCS emulator               {gcs_url}")
+        self._progress(f"  gs://{resources.gcs_bucket}  (uploads)")
+        return gcs_url
+
+    def _start_functions(
+        self,
+        resources: StackResources,
+        emulator: AwsEmulator,
+        queue_url: str,
+        gcs_url: str,
+        database_urls: Mapping[str, str],
+    ) -> tuple[str, str]:
+        """Start both endpoints and the indexer; the endpoints' URLs once they answer."""
+        ports = self.config.ports
+        # Each Lambda function gets the environment the stack declares for it, plus what
+        # points it at the emulator (and DATABASE_URL where the stack has RDS).
+        api, indexer = resources.api_function, resources.indexer_function
+        aws_env = {**api.env, **emulator.env(), "DATABASE_URL": database_urls["aws"]}
+        aws_api = self._spawn("aws-api", commands.aws_api(ports.aws_api.number, api), aws_env)
+        indexer_env = {**indexer.env, **emulator.env()}
+        self._spawn("indexer", commands.indexer(queue_url, indexer), indexer_env)
+        gcp_env = {
+            **gcp.emulator_env(gcs_url),
+            "STORAGE_URL": f"gs://{resources.gcs_bucket}",
+            "DATABASE_URL": database_urls["gcp"],
+            # Cloud Functions puts the source directory on the import path.
+            "PYTHONPATH": str(commands.API_SOURCE),
+        }
+        gcp_api = self._spawn("gcp-api", commands.gcp_api(ports.gcp_api.number), gcp_env)
+        aws_url = f"http://{HOST}:{ports.aws_api.number}"
+        gcp_url = f"http://{HOST}:{ports.gcp_api.number}"
+        wait_until_serving(aws_api, f"{aws_url}/health", START_SECONDS)
+        self._progress(f"AWS endpoint (Lambda handler, HTTP API v2 events)  {aws_url}")
+        self._progress("indexer (S3 -> SQS -> indexer handler)  polling")
+        wait_until_serving(gcp_api, f"{gcp_url}/health", START_SECONDS)
+        self._progress(f"GCP endpoint (functions-framework)  {gcp_url}")
+        return aws_url, gcp_url
 
     def _read_stack(self) -> StackResources:
         """The stack's resources from the offline synth, any failure as a StartupError."""

@@ -2,6 +2,8 @@
 
 import requests
 
+from tooling.local_cloud.processes import StartupError
+
 SAMPLE_CHANNELS = (
     {"id": "crosscloud-news", "name": "Crosscloud News", "url": "https://example.com/news",
      "subscriber_count": 1200},
@@ -18,7 +20,7 @@ def channels(base_url: str) -> None:
     for channel in SAMPLE_CHANNELS:
         response = requests.post(f"{base_url}/channels", json=channel, timeout=TIMEOUT_SECONDS)
         if response.status_code not in (201, 409):
-            raise RuntimeError(
+            raise StartupError(
                 f"seeding {channel['id']} on {base_url} failed: "
                 f"{response.status_code} {response.text[:300]}"
             )
