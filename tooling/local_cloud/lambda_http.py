@@ -5,6 +5,7 @@ the function's environment is this process's environment, as in a Lambda runtime
 """
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -20,6 +21,9 @@ from tooling.local_cloud.runtime import Handler, LambdaContext, exit_with_parent
 _OWN_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 # API Gateway's payload limit; larger requests never reach the function.
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# A synchronous Lambda invocation carries at most 6 MB of event JSON (the body
+# base64-encoded inside it); API Gateway answers 413 for a larger one.
+MAX_EVENT_BYTES = 6 * 1024 * 1024
 
 
 def make_server(
@@ -48,9 +52,12 @@ def make_server(
                 protocol=self.request_version,
             )
             context = LambdaContext(function_name, timeout)
+            event = to_event(request, request_id=context.aws_request_id)
+            if len(json.dumps(event)) > MAX_EVENT_BYTES:
+                self._write(_gateway_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE))
+                return
             try:
-                result = handler(to_event(request, request_id=context.aws_request_id), context)
-                response = to_response(result)
+                response = to_response(handler(event, context))
             except Exception as error:
                 # A handler that raises is a 502 at API Gateway; the type is enough here.
                 self.log_message("handler raised %s", type(error).__name__)

@@ -70,3 +70,12 @@ def test_a_raising_handler_is_a_502() -> None:
         response = requests.get(f"{url}/", timeout=10)
         assert response.status_code == 502
         assert response.json() == {"message": "Bad Gateway"}
+
+
+def test_an_event_over_the_lambda_payload_limit_is_a_413(echo_url: str) -> None:
+    """A body whose event exceeds 6 MB never reaches the function, as at API Gateway."""
+    body = b"\x00" * (5 * 1024 * 1024)  # binary: base64 makes the event about 6.7 MB
+    headers = {"Content-Type": "application/octet-stream"}
+    response = requests.post(f"{echo_url}/files", data=body, headers=headers, timeout=30)
+    assert response.status_code == 413
+    assert seen == []
