@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 from tooling.local_cloud import banner
@@ -38,7 +39,7 @@ def main() -> int:
     started = threading.Event()
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    _stop_when_orphaned(stop)
+    stop_when_orphaned(stop)
     cloud = LocalCloud(config, os.environ)
     try:
         with cloud as endpoints:
@@ -58,17 +59,21 @@ def main() -> int:
     return EXIT_STOPPED
 
 
-def _stop_when_orphaned(stop: threading.Event) -> None:
+def stop_when_orphaned(
+    stop: threading.Event, getppid: Callable[[], int] = os.getppid, interval: float = 1.0
+) -> threading.Thread:
     """Stop cleanly if whoever started us dies without saying so (a killed test run)."""
-    parent = os.getppid()
+    parent = getppid()
 
     def watch() -> None:
         """Poll the parent id: it changes when we are re-parented."""
-        while not stop.wait(1.0):
-            if os.getppid() != parent:
+        while not stop.wait(interval):
+            if getppid() != parent:
                 stop.set()
 
-    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+    thread = threading.Thread(target=watch, name="orphan-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":

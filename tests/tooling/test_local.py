@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ import boto3
 import pytest
 import requests
 
+from tooling.local import stop_when_orphaned
 from tooling.local_cloud.database import postgres_bin
 from tooling.local_cloud.seed import SAMPLE_CHANNELS
 from tooling.local_cloud.stack import StackResources, from_synth
@@ -404,3 +406,12 @@ def test_readiness_reports_a_stopped_backend_then_ctrl_c_leaves_nothing(
     for variable, port in cloud.ports.items():
         if variable != "LOCAL_POSTGRES_PORT" or database == "postgres":
             assert refuses_connections(port), variable
+
+
+def test_an_orphaned_local_cloud_stops_itself() -> None:
+    """When the parent dies (its id changes), the stop event is set."""
+    parents = iter([100, 100, 1])
+    stop = threading.Event()
+    watcher = stop_when_orphaned(stop, getppid=lambda: next(parents, 1), interval=0.01)
+    assert stop.wait(timeout=10)
+    watcher.join(timeout=10)
