@@ -39,8 +39,8 @@ class Ports:
         return [*ports, self.postgres] if database == "postgres" else ports
 
 
-# variable -> (default port, what listens there); the single list the CLI, docs and
-# messages draw from.
+# variable -> (default port, what listens there), in the order of the Ports fields;
+# the single list the CLI, the messages and the tests draw from.
 PORT_VARIABLES: dict[str, tuple[int, str]] = {
     "LOCAL_MOTO_PORT": (5000, "moto server (AWS APIs)"),
     "LOCAL_GCS_PORT": (9023, "GCS emulator"),
@@ -48,6 +48,7 @@ PORT_VARIABLES: dict[str, tuple[int, str]] = {
     "LOCAL_GCP_API_PORT": (8080, "GCP endpoint (functions-framework)"),
     "LOCAL_POSTGRES_PORT": (5433, "PostgreSQL (LOCAL_DATABASE=postgres only)"),
 }
+# 5433, not PostgreSQL's 5432: a system server often holds that one already.
 
 
 @dataclass(frozen=True)
