@@ -1,7 +1,6 @@
 """Requests per second for GET /health: sub-router vs direct Flask app vs bare function."""
 
 import contextlib
-import importlib
 import logging
 import os
 import statistics
@@ -38,10 +37,8 @@ def _apps() -> dict[str, Any]:
 
     if str(API_DIR) not in sys.path:
         sys.path.insert(0, str(API_DIR))
-    # Imported by name: functions/api is an import root only at run time (as in
-    # the deployed archives), not for the type checker.
-    api = importlib.import_module("crosscloud_api")
-    settings_module = importlib.import_module("crosscloud_api.settings")
+    from crosscloud_api import Settings, create_app
+    from crosscloud_api.settings import UrlDatabase
 
     database = f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/channels.db"
     # /health touches no backend, so the bucket never has to exist.
@@ -51,8 +48,7 @@ def _apps() -> dict[str, Any]:
     bare = functions_framework.create_app(
         target="bare", source=str(Path(__file__).with_name("bare_main.py"))
     )
-    settings = api.Settings("s3://bench-bucket", settings_module.UrlDatabase(database))
-    direct = api.create_app(settings)
+    direct = create_app(Settings("s3://bench-bucket", UrlDatabase(database)))
     return {
         "sub-router (functions-framework + main.api)": routed,
         "Flask app called directly": direct,
