@@ -70,25 +70,36 @@ def poll(
     queue_arn = attributes["Attributes"]["QueueArn"]
     while not stop.is_set():
         try:
-            received = sqs.receive_message(
-                QueueUrl=queue_url,
-                MaxNumberOfMessages=BATCH_SIZE,
-                WaitTimeSeconds=WAIT_SECONDS,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            )
+            _poll_once(sqs, queue_url, handler, queue_arn, function)
         except (BotoCoreError, ClientError) as error:
-            # The emulator is down or restarting: wait and try again, as Lambda's poller does.
-            print(f"[indexer] receive failed: {type(error).__name__}", file=sys.stderr)
+            # The emulator is down or restarting: wait and try again, as Lambda's poller
+            # does; undeleted messages come back after their visibility timeout.
+            print(f"[indexer] SQS call failed: {type(error).__name__}", file=sys.stderr)
             stop.wait(RETRY_PAUSE_SECONDS)
-            continue
-        messages = received.get("Messages", [])
-        if not messages:
-            continue
-        done = deliver(messages, handler, queue_arn, function())
-        for handle in done:
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=handle)
-        print(f"[indexer] {len(messages)} message(s), {len(done)} done", file=sys.stderr)
+
+
+def _poll_once(
+    sqs: Any,
+    queue_url: str,
+    handler: Handler,
+    queue_arn: str,
+    function: Callable[[], LambdaContext],
+) -> None:
+    """One long-poll: receive a batch, invoke the handler, delete what succeeded."""
+    received = sqs.receive_message(
+        QueueUrl=queue_url,
+        MaxNumberOfMessages=BATCH_SIZE,
+        WaitTimeSeconds=WAIT_SECONDS,
+        AttributeNames=["All"],
+        MessageAttributeNames=["All"],
+    )
+    messages = received.get("Messages", [])
+    if not messages:
+        return
+    done = deliver(messages, handler, queue_arn, function())
+    for handle in done:
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=handle)
+    print(f"[indexer] {len(messages)} message(s), {len(done)} done", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,12 @@
 """The local SQS trigger: real-shaped events, and only successful messages deleted."""
 
+from threading import Event
 from typing import Any
 
+from botocore.exceptions import EndpointConnectionError
+
 from tooling.local_cloud.runtime import LambdaContext
-from tooling.local_cloud.sqs_poller import deliver, sqs_event
+from tooling.local_cloud.sqs_poller import deliver, poll, sqs_event
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:uploads-indexer"
 
@@ -42,3 +45,44 @@ def test_a_raising_handler_keeps_the_whole_batch() -> None:
         raise RuntimeError("boom")
 
     assert deliver(_messages(), handler, QUEUE_ARN, LambdaContext("indexer")) == []
+
+
+class _FlakySqs:
+    """An SQS client whose first receive fails, the second delivers, the third stops."""
+
+    def __init__(self, stop: Event) -> None:
+        """Count calls; set ``stop`` once the batch was handled."""
+        self.stop = stop
+        self.receives = 0
+        self.deleted: list[str] = []
+
+    def get_queue_attributes(self, **_: Any) -> dict[str, Any]:
+        """The queue's ARN."""
+        return {"Attributes": {"QueueArn": QUEUE_ARN}}
+
+    def receive_message(self, **_: Any) -> dict[str, Any]:
+        """Fail, then deliver two messages, then nothing."""
+        self.receives += 1
+        if self.receives == 1:
+            raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+        if self.receives == 2:
+            return {"Messages": _messages()}
+        self.stop.set()
+        return {}
+
+    def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:  # noqa: N803 - boto3's
+        """Record the deletion."""
+        self.deleted.append(ReceiptHandle)
+
+
+def test_the_poller_survives_an_unreachable_emulator() -> None:
+    """A failed SQS call is retried; the next batch is still delivered and deleted."""
+    stop = Event()
+    sqs = _FlakySqs(stop)
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Every message succeeds."""
+        return {"batchItemFailures": []}
+
+    poll(sqs, "http://queue", handler, lambda: LambdaContext("indexer"), stop)
+    assert sqs.deleted == ["r1", "r2"]
