@@ -300,11 +300,6 @@ def test_multipart_upload_binary_file(cloud: RunningCloud, provider: str) -> Non
     assert http("GET", f"{cloud.url(provider)}/files/{key}").status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GcsStore signs through IAM signBlob with default credentials, which the GCS "
-    "emulator setup cannot provide; functions/ needs a local signing option",
-)
 def test_gcp_share_link_downloads_the_file(cloud: RunningCloud) -> None:
     """A GCS V4 link downloads the uploaded bytes from the emulator."""
     key, content = "e2e/shared.txt", b"shared"
