@@ -8,8 +8,7 @@ in for it; the structural tests pin down the security design itself.
 import json
 import re
 import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,8 @@ import yaml
 from tooling.synth import ROOT, synth
 
 WORKFLOWS = ROOT / ".github" / "workflows"
-BIN = Path(sys.executable).parent
+# The suite-wide ``run_tool`` fixture (tests/conftest.py).
+ToolRunner = Callable[..., subprocess.CompletedProcess[str]]
 PIN = re.compile(r"^\s*-?\s*uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$")
 CLOUD_LOGINS = ("aws-actions/configure-aws-credentials", "google-github-actions/auth")
 # Variables the workflows may read besides those the bootstrap exports.
@@ -60,18 +60,6 @@ def _uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
     return [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith(f"{action}@")]
 
 
-def _run(*command: str) -> subprocess.CompletedProcess[str]:
-    """A tool from the test virtualenv, at the repository root."""
-    return subprocess.run(
-        [str(BIN / command[0]), *command[1:]],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
 def test_the_three_workflows_exist() -> None:
     """PR checks, deploys and the fork-safe plan comment."""
     assert [p.name for p in _files()] == [
@@ -81,26 +69,26 @@ def test_the_three_workflows_exist() -> None:
     ]
 
 
-def test_workflows_match_the_github_workflow_schema() -> None:
+def test_workflows_match_the_github_workflow_schema(run_tool: ToolRunner) -> None:
     """check-jsonschema's vendored GitHub workflow schema accepts every file (no network)."""
-    result = _run(
+    result = run_tool(
         "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, _files())
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_zizmor_finds_nothing_at_medium_or_above() -> None:
+def test_zizmor_finds_nothing_at_medium_or_above(run_tool: ToolRunner) -> None:
     """zizmor offline, default persona: no finding of medium severity or higher."""
-    result = _run(
+    result = run_tool(
         "zizmor", "--offline", "--format", "json", "--min-severity", "medium", str(WORKFLOWS)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout) == []
 
 
-def test_the_only_zizmor_ignore_is_the_workflow_run_trigger() -> None:
+def test_the_only_zizmor_ignore_is_the_workflow_run_trigger(run_tool: ToolRunner) -> None:
     """With ignores off, the one finding is the justified workflow_run trigger."""
-    result = _run(
+    result = run_tool(
         "zizmor", "--offline", "--no-ignores", "--format", "json", "--min-severity", "medium",
         str(WORKFLOWS),
     )  # fmt: skip
