@@ -21,6 +21,13 @@ settings = load_bootstrap_settings()
 variables: dict[str, pulumi.Input[str]] = {}
 
 if settings.aws:
+    # An explicit provider so the CI roles carry the same required tags as
+    # every stack resource (the policy pack checks them).
+    aws_provider = aws.Provider(
+        "aws-tagged",
+        region=settings.aws_region,
+        default_tags={"tags": settings.tags(pulumi.get_stack())},
+    )
     aws_ci = AwsGithubOidc(
         "github-aws",
         AwsGithubOidcArgs(
@@ -28,9 +35,12 @@ if settings.aws:
             main_branch=settings.main_branch,
             prod_environment=settings.prod_environment,
             resource_prefix=settings.resource_prefix,
-            account_id=aws.get_caller_identity_output().account_id,
+            account_id=aws.get_caller_identity_output(
+                opts=pulumi.InvokeOutputOptions(provider=aws_provider)
+            ).account_id,
             state_bucket=settings.state_bucket,
         ),
+        opts=pulumi.ResourceOptions(providers=[aws_provider]),
     )
     pulumi.export("awsOidcProviderArn", aws_ci.provider.arn)
     variables["AWS_PREVIEW_ROLE_ARN"] = aws_ci.preview_role.arn

@@ -11,6 +11,7 @@ _PREFIX = r"[a-z][a-z0-9-]{1,30}"
 _GCP_PROJECT = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
 _BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 _BRANCH = r"[A-Za-z0-9._/-]{1,100}"
+_TAG_VALUE = r"[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,62}"
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,25 @@ class BootstrapSettings:
     # S3 bucket of the Pulumi state backend; empty when state lives elsewhere.
     state_bucket: str
     aws: bool
+    # Region of the tagging AWS provider (IAM is global; the provider still needs one).
+    aws_region: str
     # The project holding the pool and the CI service accounts.
     gcp_project: str
     # Projects the stacks deploy into (dev and prod); empty switches GCP off.
     gcp_target_projects: tuple[str, ...]
+    # Written to the owner and cost-centre tags, as on every stack resource.
+    owner: str = ""
+    cost_centre: str = ""
+
+    def tags(self, stack: str) -> dict[str, str]:
+        """The tags the policy pack requires on every taggable AWS resource."""
+        return {
+            "project": PROJECT,
+            "stack": stack,
+            "environment": "ci",
+            "owner": self.owner,
+            "cost-centre": self.cost_centre,
+        }
 
     @property
     def gcp(self) -> bool:
@@ -42,6 +58,7 @@ def load_bootstrap_settings() -> BootstrapSettings:
     """Read and validate the bootstrap config; raise ``ConfigError`` listing every bad key."""
     cfg = ConfigReader(PROJECT)
     gcp_cfg = ConfigReader("gcp")
+    aws_cfg = ConfigReader("aws")
     settings = BootstrapSettings(
         repository=cfg.string("repository", pattern=_REPOSITORY, allowed="owner/name"),
         resource_prefix=cfg.string(
@@ -55,8 +72,19 @@ def load_bootstrap_settings() -> BootstrapSettings:
             "stateBucket", pattern=_BUCKET, required=False, allowed="an S3 bucket name"
         ),
         aws=cfg.boolean("aws", default=True),
+        aws_region=aws_cfg.string(
+            "region",
+            pattern=r"[a-z]{2}(-gov)?-[a-z]+-\d",
+            allowed="an AWS region such as eu-west-1",
+        ),
         gcp_project=gcp_cfg.string(
             "project", pattern=_GCP_PROJECT, required=False, allowed="a GCP project id"
+        ),
+        owner=cfg.string(
+            "owner", pattern=_TAG_VALUE, allowed="1-63 letters, digits, . _ : / = + @ -"
+        ),
+        cost_centre=cfg.string(
+            "costCentre", pattern=_TAG_VALUE, allowed="1-63 letters, digits, . _ : / = + @ -"
         ),
         gcp_target_projects=cfg.string_list(
             "gcpTargetProjects",
@@ -66,6 +94,6 @@ def load_bootstrap_settings() -> BootstrapSettings:
     )
     if settings.gcp and not settings.gcp_project:
         cfg.problem("gcpTargetProjects", "is set but gcp:project (the pool's project) is not")
-    cfg.problems += gcp_cfg.problems
+    cfg.problems += gcp_cfg.problems + aws_cfg.problems
     cfg.raise_if_problems()
     return settings

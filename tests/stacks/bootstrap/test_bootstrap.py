@@ -290,11 +290,11 @@ def test_deploy_account_covers_every_gcp_resource_type(synths: dict[str, SynthRe
 
 
 def test_every_resource_is_a_child_of_its_component(boot: SynthResult) -> None:
-    """Components own their resources, so the tree reads as provider, roles and accounts."""
+    """Components own their resources (the tagging provider belongs to the program itself)."""
     components = {r.urn for r in boot.resources if not r.custom}
     assert len(components) == 2
     for resource in boot.resources:
-        if resource.custom:
+        if resource.custom and not resource.type.startswith("pulumi:providers:"):
             assert resource.parent in components, resource.name
 
 
@@ -334,3 +334,17 @@ def test_no_state_policy_without_a_state_bucket() -> None:
     names = {p.name for p in result.of_type("aws:iam/policy:Policy")}
     assert names
     assert not {n for n in names if n.endswith("-state")}
+
+
+def test_ci_identities_carry_the_required_tags(boot: SynthResult) -> None:
+    """The pack's tag policy passes: the roles and OIDC provider get the stack's tags."""
+    from tooling.policy_check import evaluate
+
+    (provider,) = boot.of_type("pulumi:providers:aws")
+    tags = json.loads(provider.inputs["defaultTags"])["tags"]
+    assert tags["project"] == "crosscloud-bootstrap"
+    assert (tags["owner"], tags["cost-centre"]) == ("platform-team", "cc-1001")
+    for resource in boot.resources:
+        if resource.custom and resource.type.startswith("aws:"):
+            assert resource.provider.rsplit("::", 1)[0] == provider.urn, resource.name
+    assert [v for v in evaluate(boot) if v.policy == "aws-required-tags"] == []
