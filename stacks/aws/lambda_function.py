@@ -174,8 +174,9 @@ def _vpc_statements(
             ],
         ),
         Statement(
-            sid="DescribeNetworkInterfaces",
-            actions=["ec2:DescribeNetworkInterfaces"],
+            sid="DescribeNetworking",
+            # The set AWSLambdaVPCAccessExecutionRole grants for describing (v3, 2024).
+            actions=["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
             resources=["*"],
             wildcard_resource_reason="EC2 Describe* actions do not support resource-level scoping.",
         ),

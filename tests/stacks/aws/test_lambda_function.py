@@ -139,6 +139,7 @@ def test_api_role_grants_exactly_what_the_api_needs(dev: SynthResult) -> None:
         "dynamodb:GetItem": [table],
         "dynamodb:Query": [table],
         "ec2:DescribeNetworkInterfaces": ["*"],
+        "ec2:DescribeSubnets": ["*"],
     }
     for action, resources in expected.items():
         assert grants.pop(action) == resources, action
