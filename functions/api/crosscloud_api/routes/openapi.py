@@ -14,6 +14,17 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _page(item: str) -> dict[str, Any]:
+    """A cursor-paginated list of ``item`` schemas."""
+    return {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref(item)},
+            "next_cursor": {"type": "string", "nullable": True},
+        },
+    }
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     """A JSON response object."""
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -206,13 +217,7 @@ SCHEMAS: dict[str, Any] = {
             "updated_at": _TIMESTAMP,
         },
     },
-    "ChannelPage": {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": _ref("Channel")},
-            "next_cursor": {"type": "string", "nullable": True},
-        },
-    },
+    "ChannelPage": _page("Channel"),
     "File": {
         "type": "object",
         "properties": {
@@ -223,13 +228,7 @@ SCHEMAS: dict[str, Any] = {
             "last_modified": _TIMESTAMP,
         },
     },
-    "FilePage": {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": _ref("File")},
-            "next_cursor": {"type": "string", "nullable": True},
-        },
-    },
+    "FilePage": _page("File"),
     "Link": {
         "type": "object",
         "properties": {
