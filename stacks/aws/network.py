@@ -36,7 +36,11 @@ class PrivateNetwork(pulumi.ComponentResource):
         super().__init__("crosscloud:aws:PrivateNetwork", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         blocks = list(ipaddress.ip_network(args.cidr).subnets(prefixlen_diff=2))
-        zones = aws.get_availability_zones_output(state="available").names
+        # Through the stack's provider (the parent's): the default one would read
+        # ambient credentials and region, and call real AWS from the local stack.
+        zones = aws.get_availability_zones_output(
+            state="available", opts=pulumi.InvokeOutputOptions(parent=self)
+        ).names
 
         self.vpc = aws.ec2.Vpc(
             name,
