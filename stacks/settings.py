@@ -30,6 +30,13 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?")
 _GCP_MEMBER = re.compile(r"(user|serviceAccount|group|domain|principal|principalSet):\S+")
 _SECRET_NAME = re.compile(r"[a-z][a-zA-Z0-9]{2,62}")
+# Names reserved for documentation and testing (RFC 2606, RFC 6761): no mailbox
+# or Google identity exists there, so SNS never delivers and Google IAM refuses
+# the member halfway through a deploy. Refused here, before anything registers.
+_RESERVED_DOMAIN = re.compile(
+    r"(.*\.)?(example\.(com|net|org)|[^.]+\.(example|test|invalid|localhost))", re.IGNORECASE
+)
+RESERVED_NAMES = "example.com/.net/.org, .example, .test, .invalid and .localhost are reserved"
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,23 @@ class Settings:
         return f"{PROJECT}-{self.stack}"
 
 
+def _is_deliverable_email(value: str) -> bool:
+    """A syntactically valid address outside the reserved documentation domains."""
+    return bool(_EMAIL.fullmatch(value)) and not _RESERVED_DOMAIN.fullmatch(value.rsplit("@", 1)[1])
+
+
+def _is_real_member(value: str) -> bool:
+    """An IAM member whose email or domain part is not a reserved documentation name."""
+    if not _GCP_MEMBER.fullmatch(value):
+        return False
+    kind, _, ident = value.partition(":")
+    if kind in ("user", "serviceAccount", "group"):
+        return _is_deliverable_email(ident)
+    if kind == "domain":
+        return not _RESERVED_DOMAIN.fullmatch(ident)
+    return True
+
+
 def _to_label(value: str) -> str:
     return re.sub(r"[^a-z0-9_-]", "-", value.lower())[:63]
 
@@ -146,11 +170,15 @@ def load_settings() -> Settings:
     )
     alarm_emails = cfg.string_list(
         "alarmEmails",
-        item=lambda v: bool(_EMAIL.fullmatch(v)),
-        allowed="an email address",
+        item=_is_deliverable_email,
+        allowed=f"an email address that receives mail ({RESERVED_NAMES})",
     )
     if is_prod and not alarm_emails and not any("alarmEmails" in p for p in cfg.problems):
-        cfg.problem("alarmEmails", "is empty; allowed in prod: at least one email address")
+        cfg.problem(
+            "alarmEmails",
+            "is empty; allowed in prod: at least one email address "
+            f"(`pulumi config set --path '{cfg.key('alarmEmails')}[0]' oncall@your-domain`)",
+        )
 
     database = DatabaseSettings(
         instance_class=cfg.string(
@@ -276,8 +304,8 @@ def _load_gcp(cfg: ConfigReader) -> GcpSettings:
         ingress=cfg.string("gcpIngress", choices=GCP_INGRESS),
         invokers=cfg.string_list(
             "gcpInvokers",
-            item=lambda v: bool(_GCP_MEMBER.fullmatch(v)),
-            allowed="an IAM member such as user:ana@example.com or serviceAccount:... "
-            "(allUsers is granted only by publicApi: true)",
+            item=_is_real_member,
+            allowed="an existing IAM member such as user:ana@your-domain, group:..., "
+            f"serviceAccount:... ({RESERVED_NAMES}; allUsers is granted only by publicApi: true)",
         ),
     )

@@ -16,6 +16,11 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
     ({"crosscloud:owner": "bad owner!"}, "crosscloud:owner", "allowed"),
     ({"crosscloud:alarmEmails": ["not-an-email"]}, "crosscloud:alarmEmails", "email address"),
     ({"crosscloud:alarmEmails": "oops"}, "crosscloud:alarmEmails", "a list of strings"),
+    # Reserved documentation names: SNS never delivers, Google IAM refuses the member.
+    ({"crosscloud:alarmEmails": ["oncall@example.com"]}, "crosscloud:alarmEmails", "reserved"),
+    ({"crosscloud:alarmEmails": ["ops@corp.test"]}, "crosscloud:alarmEmails", "reserved"),
+    ({"crosscloud:gcpInvokers": ["group:a@example.org"]}, "crosscloud:gcpInvokers", "reserved"),
+    ({"crosscloud:gcpInvokers": ["domain:example.net"]}, "crosscloud:gcpInvokers", "reserved"),
     ({"crosscloud:billingAlarmUsd": "lots"}, "crosscloud:billingAlarmUsd", "whole number"),
     ({"crosscloud:billingAlarmUsd": "0"}, "crosscloud:billingAlarmUsd", "from 1 to 1000000"),
     ({"crosscloud:logRetentionDays": "10"}, "crosscloud:logRetentionDays", "one of 1, 3, 5, 7"),

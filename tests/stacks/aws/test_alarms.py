@@ -52,7 +52,7 @@ def test_topics_are_encrypted_with_a_key_cloudwatch_may_use(dev: SynthResult) ->
 
 def test_email_subscriptions_follow_config() -> None:
     """Each alarm email subscribes to both topics (regional and billing)."""
-    emails = ["a@example.com", "b@example.com"]
+    emails = ["a@crosscloud.offline", "b@crosscloud.offline"]
     result = synth("dev", overrides={"crosscloud:alarmEmails": emails})
     subscriptions = result.of_type("aws:sns/topicSubscription:TopicSubscription")
     assert sorted(s.inputs["endpoint"] for s in subscriptions) == sorted(emails * 2)

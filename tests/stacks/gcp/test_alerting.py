@@ -16,7 +16,7 @@ def alerted(request: pytest.FixtureRequest, synths: dict[str, SynthResult]) -> S
     """prod as shipped, and dev with two alarm emails set."""
     if request.param == "prod":
         return synths["prod"]
-    emails = ["ops@example.com", "dev@example.com"]
+    emails = ["ops@crosscloud.offline", "dev@crosscloud.offline"]
     return synth("dev", overrides={"crosscloud:alarmEmails": emails})
 
 

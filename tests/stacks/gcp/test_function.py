@@ -2,12 +2,11 @@
 
 import ast
 import importlib
-import json
 import re
 
 import pytest
 
-from tooling.synth import ROOT, SynthResult
+from tooling.synth import ROOT, SynthResult, synth
 
 API_DIR = ROOT / "functions" / "api"
 MAIN = API_DIR / "main.py"
@@ -130,10 +129,19 @@ def _invoker_members(result: SynthResult) -> list[str]:
 
 
 def test_private_by_default(dev: SynthResult, prod: SynthResult) -> None:
-    """Only gcpInvokers may invoke; dev names none, prod names its client group."""
+    """Nobody may invoke until gcpInvokers names someone; the shipped stacks name nobody."""
     assert _invoker_members(dev) == []
-    assert _invoker_members(prod) == json.loads(prod.config["crosscloud:gcpInvokers"])
-    assert _invoker_members(prod) == ["group:api-clients@example.com"]
+    assert _invoker_members(prod) == []
+
+
+def test_invokers_follow_config() -> None:
+    """Each gcpInvokers member gets exactly one run.invoker binding."""
+    members = [
+        "group:api-clients@crosscloud.offline",
+        "serviceAccount:ci@p.iam.gserviceaccount.com",
+    ]
+    result = synth("prod", overrides={"crosscloud:gcpInvokers": members})
+    assert _invoker_members(result) == sorted(members)
 
 
 def test_all_users_only_when_public(public_dev: SynthResult) -> None:
