@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv test local lint typecheck synth policy plan bench lock clean
+.PHONY: venv test local lint typecheck synth preflight policy plan bench lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt functions/api/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ typecheck: $(STAMP)
 
 synth: $(STAMP)
 	$(PY) -B -m tooling.synth $(STACK)
+
+# What a real deploy of STACK would reject (provider validation, deploy identity,
+# replacement hazards, committed config): offline, seconds, non-zero on any finding.
+preflight: $(STAMP)
+	$(PY) -B -m tooling.preflight $(STACK)
 
 policy: $(STAMP)
 	$(PY) -B -m tooling.policy_check $(STACK)

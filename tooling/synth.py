@@ -11,6 +11,7 @@ Usage: ``python -m tooling.synth dev [--json]``.
 """
 
 import argparse
+import dataclasses
 import json
 import runpy
 import sys
@@ -31,6 +32,12 @@ from tooling.mock_cloud import CloudMocks
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "crosscloud"
 SECRET_PLACEHOLDER = "[secret]"  # noqa: S105 - the mask shown instead of a secret
+# Values each deployment must set itself, which the committed stack files leave
+# unset on purpose (a placeholder would fail mid-deploy). Offline runs use these
+# stand-ins only when the program refuses the stack without them, and say so.
+OFFLINE_STAND_INS: Mapping[str, str] = {
+    f"{PROJECT}:alarmEmails": json.dumps(["offline-stand-in@crosscloud.offline"]),
+}
 
 
 class SynthError(Exception):
@@ -53,11 +60,26 @@ class Resource:
     protect: bool
     retain_on_delete: bool
     secret_inputs: frozenset[str] = field(default_factory=frozenset)
+    # Options that decide what an update does to an existing resource.
+    ignore_changes: tuple[str, ...] = ()
+    replace_on_changes: tuple[str, ...] = ()
+    delete_before_replace: bool = False
 
     @property
     def id(self) -> str:
         """The id the mock provider gave it (empty for components)."""
         return str(self.state.get("id", ""))
+
+
+@dataclass(frozen=True)
+class Invoke:
+    """One data-source call (``aws.get_...``) as the engine would route it."""
+
+    token: str
+    # The explicit provider reference; empty means the default provider, which in
+    # a real run reads ambient credentials and region, not the stack's.
+    provider: str
+    args: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,9 @@ class SynthResult:
     config: Mapping[str, str]
     resources: tuple[Resource, ...]
     outputs: Mapping[str, Any]
+    invokes: tuple[Invoke, ...] = ()
+    # Config keys that got an OFFLINE_STAND_INS value because the stack leaves them unset.
+    stand_ins: tuple[str, ...] = ()
 
     def of_type(self, type_: str) -> list[Resource]:
         """All resources of one type token, in registration order."""
@@ -127,6 +152,14 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.root = root
         self.recorded: list[Resource] = []
+        self.invokes: list[Invoke] = []
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """Answer as the base monitor does, and remember which provider the call named."""
+        if request.tok != "pulumi:pulumi:getResource":
+            args = rpc.deserialize_properties(request.args)
+            self.invokes.append(Invoke(token=request.tok, provider=request.provider, args=args))
+        return super().Invoke(request)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Register as the base monitor does, then keep what the engine would have received."""
@@ -156,6 +189,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 secret_inputs=frozenset(secret_keys),
+                ignore_changes=tuple(request.ignoreChanges),
+                replace_on_changes=tuple(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
             )
         )
         return response
@@ -234,12 +270,16 @@ def synth(
     overrides: Mapping[str, Any] | None = None,
     secrets: Mapping[str, str] | None = None,
     root: Path = ROOT,
+    stand_ins: bool = True,
 ) -> SynthResult:
     """Run ``<root>/__main__.py`` for ``stack`` under mocks and return what it registered.
 
     ``overrides`` replace config values (``None`` removes a key); ``secrets``
     adds secret config values (defaults: placeholders for the stack's app secrets).
-    Exceptions raised by the program (such as ``ConfigError``) propagate.
+    When the program refuses the config only for keys in ``OFFLINE_STAND_INS``
+    (values each deployment sets itself), it runs again with those stand-ins,
+    unless ``stand_ins`` is false. Exceptions raised by the program (such as
+    ``ConfigError``) propagate.
     """
     project = project_name(root)
     config, secret_keys = load_stack_config(stack, root)
@@ -253,7 +293,25 @@ def synth(
     ).items():
         config[key] = value
         secret_keys.add(key)
+    try:
+        return _run(stack, project, config, secret_keys, root)
+    except pulumi.RunError as exc:
+        # The program's ConfigError lists each refused key as "key: message".
+        refused = {str(problem).split(": ", 1)[0] for problem in getattr(exc, "problems", ())}
+        # Only when every refused key is a deployment's own value the caller did not set.
+        missing = sorted(refused)
+        allowed = set(OFFLINE_STAND_INS) - set(overrides or {})
+        if not stand_ins or not refused or not refused <= allowed:
+            raise
+    config |= {key: OFFLINE_STAND_INS[key] for key in missing}
+    result = _run(stack, project, config, secret_keys, root)
+    return dataclasses.replace(result, stand_ins=tuple(missing))
 
+
+def _run(
+    stack: str, project: str, config: dict[str, str], secret_keys: set[str], root: Path
+) -> SynthResult:
+    """One run of the program under fresh mocks with exactly this config."""
     mocks = CloudMocks(
         aws_region=config.get("aws:region", "us-east-1"),
         gcp_project=config.get("gcp:project", "offline-project"),
@@ -280,7 +338,11 @@ def synth(
     finally:
         sys.path.remove(sys_path_entry)
     return SynthResult(
-        stack=stack, config=config, resources=tuple(monitor.recorded), outputs=outputs
+        stack=stack,
+        config=dict(config),
+        resources=tuple(monitor.recorded),
+        outputs=outputs,
+        invokes=tuple(monitor.invokes),
     )
 
 
@@ -326,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in result.resources:
         counts[r.type] = counts.get(r.type, 0) + 1
     print(f"stack {result.stack}: {len(result.resources)} resources")
+    if result.stand_ins:
+        print(f"offline stand-ins for values the stack leaves unset: {', '.join(result.stand_ins)}")
     for type_, count in sorted(counts.items()):
         print(f"  {count:3d}  {type_}")
     print("outputs:")
