@@ -58,7 +58,8 @@ class FunctionSettings:
 
     memory_mb: int
     timeout_seconds: int
-    reserved_concurrency: int
+    # None: no reservation (the function draws on the account's shared pool).
+    reserved_concurrency: int | None
     max_instances: int
     architecture: str
     log_retention_days: int
@@ -210,7 +211,10 @@ def load_settings() -> Settings:
         memory_mb=cfg.integer("functionMemoryMb", minimum=128, maximum=10240),
         # API Gateway HTTP APIs give up on an integration after 30 seconds.
         timeout_seconds=cfg.integer("functionTimeoutSeconds", minimum=1, maximum=30),
-        reserved_concurrency=cfg.integer("functionReservedConcurrency", minimum=1, maximum=1000),
+        # 0 reserves nothing. A reservation must leave the account 100 unreserved
+        # executions, and new accounts have a quota of 10: reserving fails there.
+        reserved_concurrency=cfg.integer("functionReservedConcurrency", minimum=0, maximum=1000)
+        or None,
         max_instances=cfg.integer("functionMaxInstances", minimum=1, maximum=1000),
         architecture=cfg.string("functionArchitecture", choices=ARCHITECTURES),
         log_retention_days=_log_retention(cfg),

@@ -42,9 +42,9 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
     ({"crosscloud:functionMemoryMb": "64"}, "crosscloud:functionMemoryMb", "128 to 10240"),
     ({"crosscloud:functionTimeoutSeconds": "60"}, "crosscloud:functionTimeoutSeconds", "1 to 30"),
     (
-        {"crosscloud:functionReservedConcurrency": "0"},
+        {"crosscloud:functionReservedConcurrency": "-1"},
         "crosscloud:functionReservedConcurrency",
-        "1 to 1000",
+        "0 to 1000",
     ),
     ({"crosscloud:functionMaxInstances": "-1"}, "crosscloud:functionMaxInstances", "1 to 1000"),
     ({"crosscloud:functionArchitecture": "arm"}, "crosscloud:functionArchitecture", "arm64"),

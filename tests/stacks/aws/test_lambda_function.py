@@ -69,6 +69,13 @@ def test_archives_and_hashes_identical_across_synths(dev: SynthResult) -> None:
     assert first == second
 
 
+def test_dev_reserves_no_concurrency(dev: SynthResult) -> None:
+    """No function of dev reserves concurrency: a new account (quota 10) cannot reserve any."""
+    assert dev.config["crosscloud:functionReservedConcurrency"] == "0"
+    for function in dev.of_type(FUNCTION):
+        assert "reservedConcurrentExecutions" not in function.inputs, function.name
+
+
 def test_api_limits_come_from_config(prod: SynthResult) -> None:
     """Memory, timeout and reserved concurrency are the stack's settings."""
     api = prod.one(FUNCTION, "crosscloud-prod-api")
