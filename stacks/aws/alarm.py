@@ -5,6 +5,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+# Five minutes: the shortest period at which every metric the stacks watch is published.
+ALARM_PERIOD_SECONDS = 300
+
 
 def metric_alarm(
     name: str,
@@ -18,7 +21,7 @@ def metric_alarm(
     parent: pulumi.Resource,
     statistic: str | None = "Sum",
     extended_statistic: str | None = None,
-    period_seconds: int = 300,
+    period_seconds: int = ALARM_PERIOD_SECONDS,
     evaluation_periods: int = 1,
     description: str = "",
 ) -> aws.cloudwatch.MetricAlarm:

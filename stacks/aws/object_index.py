@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from stacks.aws.alarm import metric_alarm
+from stacks.aws.alarm import ALARM_PERIOD_SECONDS, metric_alarm
 
 
 @dataclass(frozen=True)
@@ -14,8 +14,11 @@ class ObjectIndexArgs:
 
     alarm_topic_arn: pulumi.Input[str]
     deletion_protection: bool = False
-    # KMS key for encryption at rest; the AWS-owned key when not given.
+    # KMS key for encryption at rest; without one, DynamoDB uses the AWS-managed
+    # key aws/dynamodb (SSE enabled with no key), not the AWS-owned default.
     kms_key_arn: pulumi.Input[str] | None = None
+    # The DynamoDB operations the functions call, watched for system errors.
+    operations: tuple[str, ...] = ("DeleteItem", "GetItem", "PutItem", "Query")
 
 
 class ObjectIndex(pulumi.ComponentResource):
@@ -63,16 +66,43 @@ class ObjectIndex(pulumi.ComponentResource):
                 parent=self,
                 description=f"The object index table is throttling ({metric}).",
             )
-        metric_alarm(
+        # SystemErrors is published per (TableName, Operation) only: an alarm on
+        # TableName alone never gets a data point. Sum the operations the
+        # functions call, each missing period counted as zero.
+        queries: list[aws.cloudwatch.MetricAlarmMetricQueryArgsDict] = [
+            {
+                "id": f"m{index}",
+                "return_data": False,
+                "metric": {
+                    "namespace": "AWS/DynamoDB",
+                    "metric_name": "SystemErrors",
+                    "dimensions": {"TableName": table_name, "Operation": operation},
+                    "period": ALARM_PERIOD_SECONDS,
+                    "stat": "Sum",
+                },
+            }
+            for index, operation in enumerate(args.operations)
+        ]
+        terms = ", ".join(f"FILL(m{index}, 0)" for index in range(len(args.operations)))
+        queries.append(
+            {
+                "id": "errors",
+                "expression": f"SUM([{terms}])",
+                "label": "SystemErrors over " + ", ".join(args.operations),
+                "return_data": True,
+            }
+        )
+        aws.cloudwatch.MetricAlarm(
             f"{name}-system-errors",
-            namespace="AWS/DynamoDB",
-            metric="SystemErrors",
-            dimensions={"TableName": table_name},
+            alarm_description="DynamoDB returned 5xx errors for the object index table.",
+            metric_queries=queries,
+            evaluation_periods=1,
             threshold=0,
-            comparison="GreaterThanThreshold",
-            topic_arn=args.alarm_topic_arn,
-            parent=self,
-            description="DynamoDB returned 5xx errors for the object index table.",
+            comparison_operator="GreaterThanThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=[args.alarm_topic_arn],
+            ok_actions=[args.alarm_topic_arn],
+            opts=pulumi.ResourceOptions(parent=self),
         )
         self.name = table_name
         self.arn = self.table.arn

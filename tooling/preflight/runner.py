@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tooling.preflight import (
+    alarm_metrics,
     aws_deploy_identity,
     explicit_providers,
     gcp_deploy_identity,
@@ -24,6 +25,7 @@ RESOURCE_CHECKS: tuple[ResourceCheck, ...] = (
     provider_rules.check,
     explicit_providers.check,
     replacement.check,
+    alarm_metrics.check,
     aws_deploy_identity.check,
     gcp_deploy_identity.check,
 )

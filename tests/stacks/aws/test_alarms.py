@@ -28,7 +28,7 @@ def test_billing_alarm_lives_in_us_east_1(dev: SynthResult) -> None:
     (alarm,) = [
         a
         for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-        if a.inputs["metricName"] == "EstimatedCharges"
+        if a.inputs.get("metricName") == "EstimatedCharges"
     ]
     assert _region_of(dev, alarm) == "us-east-1"
     assert alarm.inputs["namespace"] == "AWS/Billing"

@@ -102,7 +102,7 @@ def test_database_alarms(dev: SynthResult) -> None:
     alarms = {
         a.inputs["metricName"]: a
         for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-        if a.inputs["namespace"] == "AWS/RDS"
+        if a.inputs.get("namespace") == "AWS/RDS"
     }
     assert sorted(alarms) == ["CPUUtilization", "DatabaseConnections", "FreeStorageSpace"]
     for alarm in alarms.values():

@@ -70,7 +70,7 @@ def test_api_alarms(dev: SynthResult) -> None:
     alarms = {
         a.inputs["metricName"]: a
         for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-        if a.inputs["namespace"] == "AWS/ApiGateway"
+        if a.inputs.get("namespace") == "AWS/ApiGateway"
     }
     assert sorted(alarms) == ["5xx", "Latency"]
     for alarm in alarms.values():

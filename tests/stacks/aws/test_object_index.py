@@ -25,17 +25,39 @@ def test_deletion_protection_only_in_prod(dev: SynthResult, prod: SynthResult) -
     assert prod_table.protect is True
 
 
-def test_throttle_and_error_alarms(dev: SynthResult) -> None:
-    """Read/write throttles and system errors each alarm on this table."""
+def test_throttle_alarms_watch_the_table(dev: SynthResult) -> None:
+    """Read and write throttles alarm on this table (published per TableName)."""
     table = dev.one("aws:dynamodb/table:Table")
     alarms = [
         a
         for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-        if a.inputs["namespace"] == "AWS/DynamoDB"
+        if a.inputs.get("namespace") == "AWS/DynamoDB"
     ]
     assert sorted(a.inputs["metricName"] for a in alarms) == [
         "ReadThrottleEvents",
-        "SystemErrors",
         "WriteThrottleEvents",
     ]
     assert {a.inputs["dimensions"]["TableName"] for a in alarms} == {table.id}
+
+
+def test_system_errors_alarm_sums_every_operation(dev: SynthResult) -> None:
+    """SystemErrors exists only per (TableName, Operation): one query per operation, summed."""
+    table = dev.one("aws:dynamodb/table:Table")
+    alarm = dev.one(
+        "aws:cloudwatch/metricAlarm:MetricAlarm", "crosscloud-dev-object-index-system-errors"
+    )
+    assert "metricName" not in alarm.inputs
+    queries = alarm.inputs["metricQueries"]
+    metrics = [q["metric"] for q in queries if "metric" in q]
+    assert {m["metricName"] for m in metrics} == {"SystemErrors"}
+    assert {m["dimensions"]["TableName"] for m in metrics} == {table.id}
+    assert sorted(m["dimensions"]["Operation"] for m in metrics) == [
+        "DeleteItem",
+        "GetItem",
+        "PutItem",
+        "Query",
+    ]
+    (expression,) = [q for q in queries if "expression" in q]
+    assert expression["returnData"] is True
+    assert expression["expression"] == "SUM([FILL(m0, 0), FILL(m1, 0), FILL(m2, 0), FILL(m3, 0)])"
+    assert all(q["returnData"] is False for q in queries if "metric" in q)

@@ -39,7 +39,7 @@ def test_failed_events_go_to_an_encrypted_queue(dev: SynthResult) -> None:
     (alarm,) = [
         a
         for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-        if a.inputs["namespace"] == "AWS/SQS"
+        if a.inputs.get("namespace") == "AWS/SQS"
     ]
     assert alarm.inputs["dimensions"] == {"QueueName": queue.state["name"]}
 
