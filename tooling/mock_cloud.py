@@ -100,6 +100,11 @@ class CloudMocks(pulumi.runtime.Mocks):
             return self._aws(args.typ, args.name, inputs, region)
         if package == "gcp":
             return self._gcp(args.typ, args.name, inputs)
+        if args.typ == "random:index/randomId:RandomId":
+            # Deterministic "random" bytes, so two synths of the same sources agree.
+            digest = hashlib.sha256(f"{args.name}/{sorted(inputs.items())}".encode())
+            raw = digest.digest()[: int(inputs.get("byteLength", 8))]
+            return raw.hex(), inputs | {"hex": raw.hex(), "dec": str(int.from_bytes(raw))}
         return f"{args.name}-{_suffix(args.typ, args.name)}", inputs
 
     def _aws(

@@ -5,12 +5,16 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from stacks.aws.alarm import metric_alarm
 from stacks.exceptions import CrosscloudError
 
+ENGINE = "postgres"
 ENGINE_MAJOR = "16"
 PORT = 5432
+# The logs RDS exports to CloudWatch, each into /aws/rds/instance/<identifier>/<kind>.
+LOG_EXPORTS = ("postgresql", "upgrade")
 # CloudWatch reports free storage in bytes.
 GIB = 1024**3
 
@@ -32,6 +36,8 @@ class PostgresDatabaseArgs:
     deletion_protection: bool
     # Dev is deletable without leaving a snapshot behind; everything else keeps one.
     final_snapshot: bool
+    # Retention of the exported PostgreSQL logs.
+    log_retention_days: int
     max_connections_alarm: int = 80
     db_name: str = "channels"
     master_username: str = "crosscloud_admin"
@@ -85,9 +91,22 @@ class PostgresDatabase(pulumi.ComponentResource):
             ],
             opts=child,
         )
+        # RDS creates its log groups without retention unless they exist first,
+        # and it keeps using groups that follow its naming: create them here.
+        # That needs the identifier before the instance, so it is the component's name.
+        log_groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-{kind}",
+                name=f"/aws/rds/instance/{name}/{kind}",
+                retention_in_days=args.log_retention_days,
+                opts=child,
+            )
+            for kind in LOG_EXPORTS
+        ]
         self.instance = aws.rds.Instance(
             name,
-            engine="postgres",
+            identifier=name,
+            engine=ENGINE,
             engine_version=ENGINE_MAJOR,
             instance_class=args.instance_class,
             allocated_storage=args.allocated_storage_gb,
@@ -109,10 +128,15 @@ class PostgresDatabase(pulumi.ComponentResource):
             maintenance_window="sun:03:30-sun:04:30",
             copy_tags_to_snapshot=True,
             skip_final_snapshot=not args.final_snapshot,
-            final_snapshot_identifier=f"{name}-final" if args.final_snapshot else None,
+            final_snapshot_identifier=self._final_snapshot_name(name, args),
             auto_minor_version_upgrade=True,
-            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
-            opts=child,
+            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+            # A fixed identifier cannot exist twice: a replacement (only ever
+            # forced by the inputs the final-snapshot name is keyed on) deletes
+            # the old instance, leaving its final snapshot, before creating anew.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=log_groups, delete_before_replace=True
+            ),
         )
 
         identifier = {"DBInstanceIdentifier": self.instance.identifier}
@@ -168,6 +192,30 @@ class PostgresDatabase(pulumi.ComponentResource):
                 "security_group_id": self.security_group.id,
             }
         )
+
+    def _final_snapshot_name(
+        self, name: str, args: PostgresDatabaseArgs
+    ) -> pulumi.Output[str] | None:
+        """A final-snapshot name no earlier generation of this database has used.
+
+        RDS refuses a final snapshot whose name exists, so a fixed name fails on
+        the second replacement or deletion. The suffix is random, and is drawn
+        again whenever an input that replaces the instance changes.
+        """
+        if not args.final_snapshot:
+            return None
+        suffix = random.RandomId(
+            f"{name}-final-snapshot",
+            byte_length=4,
+            keepers={
+                "engine": ENGINE,
+                "username": args.master_username,
+                "dbName": args.db_name,
+                "storageEncrypted": "true",
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return pulumi.Output.concat(name, "-final-", suffix.hex)
 
 
 def _managed_secret_arn(secrets: Sequence[aws.rds.outputs.InstanceMasterUserSecret]) -> str:

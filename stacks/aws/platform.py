@@ -120,6 +120,7 @@ class AwsPlatform(pulumi.ComponentResource):
                 multi_az=db.multi_az,
                 deletion_protection=db.deletion_protection,
                 final_snapshot=settings.environment != "dev",
+                log_retention_days=settings.functions.log_retention_days,
             ),
             opts=stateful,
         )

@@ -276,6 +276,8 @@ SERVICES: Mapping[str, ServiceAccess] = {
         resources=(
             "arn:aws:logs:*:{account}:log-group:{prefix}-*",
             "arn:aws:logs:*:{account}:log-group:/aws/lambda/{prefix}-*",
+            # The stack creates RDS's export groups first, to give them a retention.
+            "arn:aws:logs:*:{account}:log-group:/aws/rds/instance/{prefix}-*",
         ),
     ),
     "lambda": ServiceAccess(

@@ -12,6 +12,12 @@ from tooling.preflight.findings import Finding
 from tooling.synth import SynthResult
 
 CHECK = "explicit-providers"
+# Providers that configure themselves from ambient credentials and region.
+CLOUD_PACKAGES = ("aws", "gcp")
+
+
+def _package(token: str) -> str:
+    return token.split(":", 1)[0]
 
 
 def check(result: SynthResult) -> Iterable[Finding]:
@@ -24,7 +30,7 @@ def check(result: SynthResult) -> Iterable[Finding]:
             fix="pass opts=pulumi.InvokeOutputOptions(parent=self) or provider=... to the call",
         )
         for invoke in result.invokes
-        if not invoke.provider
+        if not invoke.provider and _package(invoke.token) in CLOUD_PACKAGES
     ]
     findings.extend(
         Finding(
@@ -34,8 +40,6 @@ def check(result: SynthResult) -> Iterable[Finding]:
             fix="create it under a component that has providers=[...], or pass provider=...",
         )
         for resource in result.resources
-        if resource.custom
-        and not resource.type.startswith("pulumi:providers:")
-        and not resource.provider
+        if resource.custom and _package(resource.type) in CLOUD_PACKAGES and not resource.provider
     )
     return findings

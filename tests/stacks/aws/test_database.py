@@ -109,3 +109,40 @@ def test_database_alarms(dev: SynthResult) -> None:
         assert alarm.inputs["dimensions"] == {"DBInstanceIdentifier": db.id}
     assert alarms["FreeStorageSpace"].inputs["comparisonOperator"] == "LessThanThreshold"
     assert alarms["FreeStorageSpace"].inputs["threshold"] == 2 * 1024**3
+
+
+def test_exported_logs_go_to_groups_the_stack_keeps_with_retention(prod: SynthResult) -> None:
+    """RDS's own log groups never expire; the stack creates them first, with the retention."""
+    db = prod.one("aws:rds/instance:Instance")
+    groups = {
+        g.inputs["name"]: g
+        for g in prod.of_type("aws:cloudwatch/logGroup:LogGroup")
+        if g.inputs.get("name", "").startswith("/aws/rds/")
+    }
+    expected = {
+        f"/aws/rds/instance/{db.inputs['identifier']}/{kind}" for kind in ("postgresql", "upgrade")
+    }
+    assert set(groups) == expected
+    assert set(db.inputs["enabledCloudwatchLogsExports"]) == {"postgresql", "upgrade"}
+    for group in groups.values():
+        assert group.inputs["retentionInDays"] == int(prod.config["crosscloud:logRetentionDays"])
+        assert group.urn in db.dependencies
+
+
+def test_final_snapshot_name_is_new_for_each_generation(prod: SynthResult) -> None:
+    """The final-snapshot name ends in a RandomId keyed on what replaces the instance."""
+    db = prod.one("aws:rds/instance:Instance")
+    suffix = prod.one("random:index/randomId:RandomId")
+    assert suffix.parent == db.parent
+    assert (
+        db.inputs["finalSnapshotIdentifier"]
+        == f"{db.inputs['identifier']}-final-{suffix.state['hex']}"
+    )
+    assert suffix.inputs["keepers"] == {
+        "dbName": db.inputs["dbName"],
+        "engine": db.inputs["engine"],
+        "storageEncrypted": "true",
+        "username": db.inputs["username"],
+    }
+    # A fixed identifier can only be replaced by deleting the old instance first.
+    assert db.delete_before_replace is True
