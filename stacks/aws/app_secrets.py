@@ -16,6 +16,9 @@ class AppSecretsArgs:
     path_prefix: str
     # Days a deleted secret can still be restored (0 deletes at once, for dev).
     recovery_window_days: int
+    # Prod: Pulumi refuses to delete or replace the secrets itself (its
+    # settings, policies and alarms stay free to change).
+    protect: bool = False
 
 
 class AppSecrets(pulumi.ComponentResource):
@@ -37,12 +40,14 @@ class AppSecrets(pulumi.ComponentResource):
                 name=f"{args.path_prefix}/{secret_name}",
                 description=f"crosscloud application secret {secret_name}",
                 recovery_window_in_days=args.recovery_window_days,
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
             )
             aws.secretsmanager.SecretVersion(
                 f"{name}-{secret_name}",
                 secret_id=secret.id,
                 secret_string=pulumi.Output.secret(value),
+                # Never protected: a new value replaces the version (secret_string
+                # forces a new one), and a protected version refuses every rotation.
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.arns[secret_name] = secret.arn

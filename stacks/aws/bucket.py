@@ -21,6 +21,9 @@ class SecureBucketArgs:
     force_destroy: bool = False
     # KMS key for SSE-KMS; SSE-S3 (AES256) when not given.
     kms_key_arn: pulumi.Input[str] | None = None
+    # Prod: Pulumi refuses to delete or replace the bucket itself (its
+    # settings, policies and alarms stay free to change).
+    protect: bool = False
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -42,7 +45,11 @@ class SecureBucket(pulumi.ComponentResource):
         super().__init__("crosscloud:aws:SecureBucket", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        self.bucket = aws.s3.Bucket(name, force_destroy=args.force_destroy, opts=child)
+        self.bucket = aws.s3.Bucket(
+            name,
+            force_destroy=args.force_destroy,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
         bucket_id = self.bucket.id
 
         # Both the account-level and bucket-level public switches: nothing in

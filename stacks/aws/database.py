@@ -39,6 +39,9 @@ class PostgresDatabaseArgs:
     # Retention of the exported PostgreSQL logs.
     log_retention_days: int
     max_connections_alarm: int = 80
+    # Prod: Pulumi refuses to delete or replace the instance itself (its
+    # settings, policies and alarms stay free to change).
+    protect: bool = False
     db_name: str = "channels"
     master_username: str = "crosscloud_admin"
 
@@ -135,7 +138,10 @@ class PostgresDatabase(pulumi.ComponentResource):
             # forced by the inputs the final-snapshot name is keyed on) deletes
             # the old instance, leaving its final snapshot, before creating anew.
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=log_groups, delete_before_replace=True
+                parent=self,
+                depends_on=log_groups,
+                delete_before_replace=True,
+                protect=args.protect,
             ),
         )
 

@@ -19,6 +19,9 @@ class ObjectIndexArgs:
     kms_key_arn: pulumi.Input[str] | None = None
     # The DynamoDB operations the functions call, watched for system errors.
     operations: tuple[str, ...] = ("DeleteItem", "GetItem", "PutItem", "Query")
+    # Prod: Pulumi refuses to delete or replace the table itself (its
+    # settings, policies and alarms stay free to change).
+    protect: bool = False
 
 
 class ObjectIndex(pulumi.ComponentResource):
@@ -51,7 +54,7 @@ class ObjectIndex(pulumi.ComponentResource):
             point_in_time_recovery={"enabled": True},
             server_side_encryption=sse,
             deletion_protection_enabled=args.deletion_protection,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         table_name = self.table.name
         for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):

@@ -38,7 +38,8 @@ class AwsPlatform(pulumi.ComponentResource):
     """Providers, alarm topics, buckets, object index, network, database and secrets on AWS.
 
     In prod the stateful parts (buckets, table, database, secrets) are
-    ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them.
+    ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them; only
+    those resources, so changes to their settings are never refused.
     """
 
     def __init__(
@@ -56,9 +57,6 @@ class AwsPlatform(pulumi.ComponentResource):
         provider = aws_provider(f"{name}-provider", settings.aws.region, settings, self)
         billing_provider = aws_provider(f"{name}-{BILLING_REGION}", BILLING_REGION, settings, self)
         regional = pulumi.ResourceOptions(parent=self, providers=[provider])
-        stateful = pulumi.ResourceOptions(
-            parent=self, providers=[provider], protect=settings.is_prod
-        )
 
         self.alarm_topic = AlarmTopic(
             f"{prefix}-alarms", AlarmTopicArgs(emails=settings.alarm_emails), opts=regional
@@ -77,24 +75,27 @@ class AwsPlatform(pulumi.ComponentResource):
                 cors_origins=settings.cors_origins,
                 force_destroy=not settings.is_prod,
                 noncurrent_version_days=90 if settings.is_prod else 7,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         self.reports = SecureBucket(
             f"{prefix}-reports",
             SecureBucketArgs(
                 force_destroy=not settings.is_prod,
                 noncurrent_version_days=90 if settings.is_prod else 7,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         self.object_index = ObjectIndex(
             f"{prefix}-object-index",
             ObjectIndexArgs(
                 alarm_topic_arn=self.alarm_topic.arn,
                 deletion_protection=settings.is_prod,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         self.network = PrivateNetwork(
             f"{prefix}-vpc",
@@ -121,8 +122,9 @@ class AwsPlatform(pulumi.ComponentResource):
                 deletion_protection=db.deletion_protection,
                 final_snapshot=settings.environment != "dev",
                 log_retention_days=settings.functions.log_retention_days,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         self.app_secrets = AppSecrets(
             f"{prefix}-secrets",
@@ -130,8 +132,9 @@ class AwsPlatform(pulumi.ComponentResource):
                 values=settings.app_secrets,
                 path_prefix=f"{prefix}",
                 recovery_window_days=30 if settings.is_prod else 0,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
 
         account_id = aws.get_caller_identity_output(

@@ -22,6 +22,9 @@ class SecureBucketArgs:
     cors_origins: Sequence[str] = field(default_factory=tuple)
     # Dev buckets may be emptied by `pulumi destroy`; prod buckets never.
     force_destroy: bool = False
+    # Prod: Pulumi refuses to delete or replace the bucket itself (its
+    # settings, policies and alarms stay free to change).
+    protect: bool = False
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -72,7 +75,7 @@ class SecureBucket(pulumi.ComponentResource):
             lifecycle_rules=lifecycle_rules,
             cors=cors,
             force_destroy=args.force_destroy,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.name = self.bucket.name
         self.url = self.bucket.url

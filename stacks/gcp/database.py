@@ -30,6 +30,9 @@ class PostgresInstanceArgs:
     deletion_protection: bool
     # The provider's default labels do not reach an instance's nested user_labels.
     labels: Mapping[str, str] = field(default_factory=dict)
+    # Prod: Pulumi refuses to delete or replace the instance and its database itself (its
+    # settings, policies and alarms stay free to change).
+    protect: bool = False
 
 
 def backup_windows(retention_days: int) -> tuple[int, int]:
@@ -98,7 +101,11 @@ class PostgresInstance(pulumi.ComponentResource):
             database_version=POSTGRES_VERSION,
             settings=settings,
             deletion_protection=args.deletion_protection,
-            opts=pulumi.ResourceOptions(parent=self),
+            # Autoresize grows the disk; the provider then reads the configured,
+            # smaller size as a shrink and plans to replace the instance.
+            opts=pulumi.ResourceOptions(
+                parent=self, ignore_changes=["settings.diskSize"], protect=args.protect
+            ),
         )
         database = gcp.sql.Database(
             f"{name}-{DATABASE_NAME}",
@@ -107,7 +114,7 @@ class PostgresInstance(pulumi.ComponentResource):
             # The API's IAM user owns objects in it, so the Admin API cannot drop
             # it; it goes with the instance instead.
             deletion_policy="ABANDON",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.connection_name = self.instance.connection_name
         self.instance_name = self.instance.name

@@ -36,7 +36,8 @@ class GcpPlatform(pulumi.ComponentResource):
     """Provider, buckets, secrets, Cloud SQL, the API function and its alerts on Google Cloud.
 
     In prod the stateful parts (buckets, database, secrets) are
-    ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them.
+    ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them; only
+    those resources, so changes to their settings are never refused.
     """
 
     def __init__(
@@ -54,9 +55,6 @@ class GcpPlatform(pulumi.ComponentResource):
         # through default_labels, in the stack's own project and region.
         provider = gcp_provider(f"{name}-provider", settings, self)
         regional = pulumi.ResourceOptions(parent=self, providers=[provider])
-        stateful = pulumi.ResourceOptions(
-            parent=self, providers=[provider], protect=settings.is_prod
-        )
         noncurrent_days = 90 if settings.is_prod else 7
 
         self.source_bucket = SecureBucket(
@@ -65,8 +63,9 @@ class GcpPlatform(pulumi.ComponentResource):
                 location=gcp.region,
                 noncurrent_version_days=noncurrent_days,
                 force_destroy=not settings.is_prod,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         self.uploads = SecureBucket(
             f"{prefix}-uploads",
@@ -75,8 +74,9 @@ class GcpPlatform(pulumi.ComponentResource):
                 noncurrent_version_days=noncurrent_days,
                 cors_origins=settings.cors_origins,
                 force_destroy=not settings.is_prod,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         archive = build_source_archive(API_SOURCE)
         self.source = FunctionSource(
@@ -95,8 +95,9 @@ class GcpPlatform(pulumi.ComponentResource):
                 values=settings.app_secrets,
                 id_prefix=prefix,
                 deletion_protection=settings.is_prod,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         db = settings.database
         self.database = PostgresInstance(
@@ -110,8 +111,9 @@ class GcpPlatform(pulumi.ComponentResource):
                 highly_available=db.multi_az,
                 deletion_protection=db.deletion_protection,
                 labels=settings.labels,
+                protect=settings.is_prod,
             ),
-            opts=stateful,
+            opts=regional,
         )
         self.identity = RuntimeIdentity(
             f"{prefix}-api",

@@ -119,7 +119,9 @@ class RuntimeIdentity(pulumi.ComponentResource):
             # PostgreSQL refuses to drop a role that owns tables; the user goes
             # with the instance (dev) or stays with the data (prod).
             deletion_policy="ABANDON",
-            opts=child,
+            # Its name is the account's: a replacement (a changed type) must let
+            # go of the old user before asking for the same name again.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
         self.db_user = user.name
         self.register_outputs({"email": self.email, "dbUser": self.db_user})

@@ -14,8 +14,12 @@ class AppSecretsArgs:
     values: Mapping[str, pulumi.Output[str]]
     # Secret ids: "<prefix>-<name>", unique within the project.
     id_prefix: str
-    # Prod secrets refuse deletion by the API as well as by Pulumi's ``protect``.
+    # The provider refuses to delete the secret (a provider-side switch: the API,
+    # gcloud and the console can still delete it, and versions are not covered).
     deletion_protection: bool
+    # Prod: Pulumi refuses to delete or replace the secrets itself (its
+    # settings, policies and alarms stay free to change).
+    protect: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,6 @@ class AppSecrets(pulumi.ComponentResource):
     ) -> None:
         """Create a secret and a version per entry of ``args.values``."""
         super().__init__("crosscloud:gcp:AppSecrets", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         self.stored: dict[str, StoredSecret] = {}
         for secret_name, value in sorted(args.values.items()):
             secret = gcp.secretmanager.Secret(
@@ -57,7 +60,11 @@ class AppSecrets(pulumi.ComponentResource):
                 secret_id=f"{args.id_prefix}-{secret_name}",
                 replication={"auto": {}},
                 deletion_protection=args.deletion_protection,
-                opts=child,
+                # The id is fixed and replication is immutable: a replacement must
+                # free the id before it is taken again.
+                opts=pulumi.ResourceOptions(
+                    parent=self, delete_before_replace=True, protect=args.protect
+                ),
             )
             version = gcp.secretmanager.SecretVersion(
                 f"{name}-{secret_name}",
@@ -65,7 +72,7 @@ class AppSecrets(pulumi.ComponentResource):
                 secret_data=pulumi.Output.secret(value),
                 # A new value replaces the version; the secret (protected in
                 # prod) is what must survive, and rotation must not be blocked.
-                opts=pulumi.ResourceOptions(parent=self, protect=False),
+                opts=pulumi.ResourceOptions(parent=self),
             )
             self.stored[secret_name] = StoredSecret(secret=secret, version=version)
         self.ids = {key: stored.secret_id for key, stored in self.stored.items()}
