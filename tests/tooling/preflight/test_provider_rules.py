@@ -95,6 +95,10 @@ CASES: dict[tuple[str, str], tuple[Any, Any]] = {
         {"oidc": {"issuerUri": "https://token.actions.githubusercontent.com"}},
         {"aws": {"accountId": "123456789012"}, "oidc": {"issuerUri": "https://x"}},
     ),
+    ("gcp:projects/service:Service", "service"): (
+        "iamcredentials.googleapis.com",
+        "source.googleapis.com",
+    ),
     ("gcp:secretmanager/secret:Secret", "secretId"): (
         "crosscloud-dev-apiToken",
         "crosscloud-dev/apiToken",

@@ -4,7 +4,8 @@ Sources (hashicorp/terraform-provider-google, generated from GoogleCloudPlatform
   google/verify/validation.go @0937ec5 (ValidateRFC1035Name, RFC1035NameTemplate),
   google/services/resourcemanager/resource_google_service_account.go @0540ffe,
   google/services/iambeta/resource_iam_workload_identity_pool.go @0937ec5,
-  google/services/iambeta/resource_iam_workload_identity_pool_provider.go @0937ec5.
+  google/services/iambeta/resource_iam_workload_identity_pool_provider.go @0937ec5,
+  google/services/resourcemanager/resource_google_project_service.go @1658bf8.
 Rules marked CLOUD_API are the API's own limits (documented in the schema
 descriptions or the API reference), which fail at apply.
 """
@@ -52,6 +53,20 @@ def _exactly_one_of_aws_oidc(inputs: Any) -> bool:
     if not isinstance(inputs, Mapping):
         return False
     return sum(inputs.get(key) not in (None, {}, []) for key in ("aws", "oidc")) == 1
+
+
+# validateProjectServiceService: these are enabled only as a side effect of others, or renamed.
+UNSETTABLE_SERVICES = (
+    "dataproc-control.googleapis.com",
+    "source.googleapis.com",
+    "stackdriverprovisioning.googleapis.com",
+    "bigquery-json.googleapis.com",
+)
+
+
+def _is_settable_service(value: Any) -> bool:
+    """A service domain such as serviceusage.googleapis.com, not an ignored or banned one."""
+    return isinstance(value, str) and "." in value and value not in UNSETTABLE_SERVICES
 
 
 AUTONAMES: tuple[AutoName, ...] = ()
@@ -118,6 +133,17 @@ RULES: tuple[Rule, ...] = (
         "",
         Predicate(_exactly_one_of_aws_oidc, "exactly one of aws and oidc"),
         f"{_PROVIDER} aws/oidc ExactlyOneOf",
+    ),
+    Rule(
+        "gcp:projects/service:Service",
+        "service",
+        Predicate(
+            _is_settable_service,
+            "a service domain such as serviceusage.googleapis.com, not one of "
+            + ", ".join(UNSETTABLE_SERVICES),
+        ),
+        f"{TFGOOGLE}services/resourcemanager/resource_google_project_service.go "
+        "validateProjectServiceService",
     ),
     Rule(
         "gcp:secretmanager/secret:Secret",
