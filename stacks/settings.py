@@ -30,6 +30,12 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?")
 _GCP_MEMBER = re.compile(r"(user|serviceAccount|group|domain|principal|principalSet):\S+")
 _SECRET_NAME = re.compile(r"[a-z][a-zA-Z0-9]{2,62}")
+# Physical names are "crosscloud-<stack>-...". The tightest is the GCP service account id
+# "crosscloud-<stack>-api": 6-30 of [a-z]([-a-z0-9]*[a-z0-9]) (ValidateRFC1035Name(6, 30),
+# terraform-provider-google resource_google_service_account.go); RDS identifiers also refuse
+# upper case, "--" and a trailing "-" (validIdentifier, terraform-provider-aws rds/validate.go).
+STACK_NAME_MAX = 30 - len(f"{PROJECT}--api")
+_STACK_NAME = re.compile(rf"[a-z](?:[a-z0-9]|-(?=[a-z0-9])){{0,{STACK_NAME_MAX - 1}}}")
 # Names reserved for documentation and testing (RFC 2606, RFC 6761): no mailbox
 # or Google identity exists there, so SNS never delivers and Google IAM refuses
 # the member halfway through a deploy. Refused here, before anything registers.
@@ -162,6 +168,12 @@ def _is_cidr(value: str) -> bool:
 def load_settings() -> Settings:
     """Read and validate the stack's config; raise ``ConfigError`` listing every bad key."""
     cfg = ConfigReader(PROJECT)
+    stack = pulumi.get_stack()
+    if not _STACK_NAME.fullmatch(stack):
+        cfg.problems.append(
+            f"stack name: got {stack!r}; allowed: 1-{STACK_NAME_MAX} lowercase letters, digits "
+            "and single hyphens, starting with a letter (it prefixes every physical name)"
+        )
     clouds = cfg.string("clouds", choices=CLOUD_CHOICES)
     environment = cfg.string("environment", choices=ENVIRONMENTS)
     is_prod = environment == "prod"
@@ -239,7 +251,7 @@ def load_settings() -> Settings:
 
     cfg.raise_if_problems()
     return Settings(
-        stack=pulumi.get_stack(),
+        stack=stack,
         environment=environment,
         owner=owner,
         cost_centre=cost_centre,

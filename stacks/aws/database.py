@@ -77,7 +77,8 @@ class PostgresDatabase(pulumi.ComponentResource):
                     "from_port": PORT,
                     "to_port": PORT,
                     "security_groups": [args.client_security_group_id],
-                    "description": "PostgreSQL from the functions' security group",
+                    # EC2 accepts only A-Za-z0-9 ._-:/()#,@[]+=&;{}!$* here (no apostrophe).
+                    "description": "PostgreSQL from the functions security group",
                 }
             ],
             # A database never starts connections of its own.

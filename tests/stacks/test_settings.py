@@ -1,11 +1,13 @@
 """Stack config validation: each bad value stops the program with a message naming the key."""
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stacks.exceptions import ConfigError
-from tooling.synth import synth
+from tooling.synth import ROOT, synth
 
 # (override, key the message must name, words the message must contain)
 BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
@@ -134,3 +136,19 @@ def test_app_secret_in_plain_text_is_refused() -> None:
     with pytest.raises(ConfigError) as caught:
         synth("dev", overrides={"crosscloud:apiToken": "plain"}, secrets={})
     assert "stored in plain text" in caught.value.problems[0]
+
+
+@pytest.mark.parametrize("stack", ["abcdefghij-klmno", "Dev", "team--a", "dev-", "dev_1", "1dev"])
+def test_stack_name_that_cannot_prefix_every_physical_name_is_refused(
+    stack: str, tmp_path: Path
+) -> None:
+    """A stack name too long for "crosscloud-<stack>-api" (30) or not lowercase is refused."""
+    for entry in ("__main__.py", "stacks", "functions", "build", "Pulumi.yaml"):
+        (tmp_path / entry).symlink_to(ROOT / entry)
+    shutil.copy(ROOT / "Pulumi.dev.yaml", tmp_path / f"Pulumi.{stack}.yaml")
+    with pytest.raises(ConfigError) as caught:
+        synth(stack, root=tmp_path)
+    assert list(caught.value.problems) == [
+        f"stack name: got {stack!r}; allowed: 1-15 lowercase letters, digits and single "
+        "hyphens, starting with a letter (it prefixes every physical name)"
+    ]

@@ -40,7 +40,7 @@ def test_only_the_functions_security_group_reaches_postgres(dev: SynthResult) ->
             "fromPort": 5432,
             "toPort": 5432,
             "securityGroups": [functions_group.id],
-            "description": "PostgreSQL from the functions' security group",
+            "description": "PostgreSQL from the functions security group",
         }
     ]
     assert db_group.inputs["egress"] == []

@@ -1,0 +1,281 @@
+"""Rules for the AWS resource types this program registers, read from the provider sources.
+
+Sources (hashicorp/terraform-provider-aws, stored versions read for this table):
+  ec2/validate.go @04e75d4, ec2/vpc_security_group.go @0160692, iam/validate.go @044fb31,
+  iam/role.go, lambda/validate.go @0210c54, rds/validate.go @03e17e1 (all under internal/service/).
+Auto-naming: pulumi/pulumi-aws provider/resources.go @00ba5ea (a v6 line; the
+per-resource AutoName settings below are unchanged in the v7 notes we know of, and
+``setAutonaming`` gives every other resource with a ``name`` input 255 and ``-``).
+Rules marked CLOUD_API are checked by the AWS API at apply, not by the provider.
+"""
+
+import re
+
+from tooling.preflight.provider_rules.checks import (
+    AllOf,
+    DoesNotMatch,
+    Ipv4Network,
+    Length,
+    Matches,
+    Predicate,
+)
+from tooling.preflight.provider_rules.engine import CLOUD_API, AutoName, Rule
+
+TFAWS = "hashicorp/terraform-provider-aws internal/service/"
+PULUMI_AWS = "pulumi/pulumi-aws provider/resources.go"
+S3_NAMING = (
+    "AWS S3 bucket naming rules (docs.aws.amazon.com/AmazonS3/latest/userguide/"
+    "bucketnamingrules.html, linked from terraform-provider-aws website/docs/r/s3_bucket)"
+)
+
+# EC2's IpRange/SecurityGroup description alphabet (the provider's regex, and the API's).
+EC2_DESCRIPTION_CHARS = r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*"
+SG_RULE_DESCRIPTION = AllOf(
+    (
+        Length(0, 255),
+        Matches(EC2_DESCRIPTION_CHARS, "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"),
+    )
+)
+# validResourceName(max): validation.StringLenBetween(1, max) + ^[\w+=,.@-]*$
+IAM_NAME_CHARS = Matches(r"[\w+=,.@-]*", r"letters, digits and +=,.@_-")
+
+
+def _iam_name(max_length: int) -> AllOf:
+    return AllOf((Length(1, max_length), IAM_NAME_CHARS))
+
+
+def _is_lambda_function_name(value: object) -> bool:
+    """validFunctionName: a name or ARN whose function-name part is 1-64 of [0-9A-Za-z_-]."""
+    if not isinstance(value, str):
+        return False
+    name = value.rsplit(":function:", 1)[-1].split(":", 1)[0]
+    return re.fullmatch(r"[0-9A-Za-z_-]{1,64}", name) is not None and len(value) <= 140
+
+
+def _is_https_url_without_query(value: object) -> bool:
+    """validOpenIDURL: IsURLWithHTTPS and no query parameters."""
+    return isinstance(value, str) and value.startswith("https://") and "?" not in value
+
+
+def _is_not_arn(value: object) -> bool:
+    """validRolePolicyRole: the role's name, not its ARN."""
+    return isinstance(value, str) and not value.startswith("arn:")
+
+
+# RDS identifiers: validIdentifier (no length check in the provider; the API caps it at 63).
+RDS_IDENTIFIER = AllOf(
+    (
+        Matches(r"[0-9a-z-]+", "lowercase letters, digits and hyphens"),
+        Matches(r"[a-z].*", "starting with a letter"),
+        DoesNotMatch(r"--", "no two consecutive hyphens"),
+        DoesNotMatch(r"-$", "not ending with a hyphen"),
+    )
+)
+
+AUTONAMES: tuple[AutoName, ...] = (
+    AutoName("aws:s3/bucket:Bucket", "bucket", 63, f"{PULUMI_AWS} aws_s3_bucket", lowercase=True),
+    AutoName("aws:iam/role:Role", "name", 64, f"{PULUMI_AWS} aws_iam_role"),
+    AutoName("aws:iam/policy:Policy", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName("aws:iam/rolePolicy:RolePolicy", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName("aws:lambda/function:Function", "name", 64, f"{PULUMI_AWS} aws_lambda_function"),
+    AutoName(
+        "aws:lambda/permission:Permission",
+        "statementId",
+        100,
+        f"{PULUMI_AWS} aws_lambda_permission",
+    ),
+    AutoName("aws:sqs/queue:Queue", "name", 80, f"{PULUMI_AWS} aws_sqs_queue"),
+    AutoName("aws:sns/topic:Topic", "name", 80, f"{PULUMI_AWS} aws_sns_topic"),
+    # NewUniqueHex(name, 7, 255): no separator before the random part.
+    AutoName(
+        "aws:rds/instance:Instance",
+        "identifier",
+        255,
+        f"{PULUMI_AWS} aws_db_instance",
+        separator="",
+    ),
+    AutoName("aws:rds/parameterGroup:ParameterGroup", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName("aws:rds/subnetGroup:SubnetGroup", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName("aws:ec2/securityGroup:SecurityGroup", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "name",
+        255,
+        f"{PULUMI_AWS} aws_cloudwatch_metric_alarm",
+    ),
+    AutoName("aws:cloudwatch/logGroup:LogGroup", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName("aws:dynamodb/table:Table", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName("aws:secretsmanager/secret:Secret", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+    AutoName("aws:apigatewayv2/api:Api", "name", 255, f"{PULUMI_AWS} setAutonaming"),
+)
+
+_SG_TYPES = (
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+)
+_SG_RULE_SOURCE = f"{TFAWS}ec2/validate.go validSecurityGroupRuleDescription"
+_SG_CIDR_SOURCE = f"{TFAWS}ec2/vpc_security_group.go securityGroupRuleNestedBlock cidr_blocks"
+
+RULES: tuple[Rule, ...] = (
+    *(
+        Rule(type_, f"{direction}[].description", SG_RULE_DESCRIPTION, _SG_RULE_SOURCE)
+        for type_ in _SG_TYPES
+        for direction in ("ingress", "egress")
+    ),
+    *(
+        Rule(type_, f"{direction}[].cidrBlocks[]", Ipv4Network(), _SG_CIDR_SOURCE)
+        for type_ in _SG_TYPES
+        for direction in ("ingress", "egress")
+    ),
+    Rule(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "description",
+        Length(0, 255),
+        f"{TFAWS}ec2/vpc_security_group.go description StringLenBetween(0, 255)",
+    ),
+    Rule(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "description",
+        Matches(EC2_DESCRIPTION_CHARS, "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"),
+        "EC2 API CreateSecurityGroup GroupDescription (VPC constraints; same alphabet as "
+        f"{TFAWS}ec2/validate.go)",
+        CLOUD_API,
+    ),
+    Rule(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "name",
+        AllOf((Length(0, 255), DoesNotMatch(r"^sg-", "not starting with sg-"))),
+        f"{TFAWS}ec2/vpc_security_group.go name",
+    ),
+    Rule(
+        "aws:iam/role:Role",
+        "name",
+        _iam_name(64),
+        f"{TFAWS}iam/role.go name validResourceName(roleNameMaxLen=64)",
+    ),
+    Rule(
+        "aws:iam/role:Role",
+        "description",
+        AllOf(
+            (
+                Length(0, 1000),
+                DoesNotMatch("[\u201c\u2018]", "no typographic quotes \u201c or \u2018"),
+            )
+        ),
+        f"{TFAWS}iam/role.go description",
+    ),
+    Rule(
+        "aws:iam/rolePolicy:RolePolicy",
+        "name",
+        _iam_name(128),
+        f"{TFAWS}iam/validate.go validRolePolicyName; IAM API PutRolePolicy PolicyName 1-128",
+    ),
+    Rule(
+        "aws:iam/rolePolicy:RolePolicy",
+        "role",
+        AllOf((Length(1, 128), Predicate(_is_not_arn, "the role's name, not its ARN"))),
+        f"{TFAWS}iam/validate.go validRolePolicyRole",
+    ),
+    Rule(
+        "aws:iam/policy:Policy",
+        "name",
+        _iam_name(128),
+        f"{TFAWS}iam/validate.go validResourceName; IAM API CreatePolicy PolicyName 1-128",
+    ),
+    Rule(
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "url",
+        Predicate(_is_https_url_without_query, "an https:// URL without query parameters"),
+        f"{TFAWS}iam/validate.go validOpenIDURL",
+    ),
+    Rule(
+        "aws:lambda/function:Function",
+        "name",
+        Predicate(_is_lambda_function_name, "1-64 letters, digits, _ and - (or an ARN of one)"),
+        f"{TFAWS}lambda/validate.go validFunctionName",
+    ),
+    Rule(
+        "aws:lambda/function:Function",
+        "loggingConfig.logGroup",
+        AllOf((Length(1, 512), Matches(r"[0-9A-Za-z_./#-]+", "letters, digits and _./#-"))),
+        f"{TFAWS}lambda/validate.go validLogGroupName",
+    ),
+    Rule(
+        "aws:lambda/permission:Permission",
+        "statementId",
+        AllOf((Length(1, 100), Matches(r"[0-9A-Za-z_-]+", "letters, digits, _ and -"))),
+        f"{TFAWS}lambda/validate.go validPolicyStatementID",
+    ),
+    Rule(
+        "aws:lambda/permission:Permission",
+        "action",
+        Matches(r"lambda:[*]|lambda:[A-Za-z]+|[*]", "lambda:<Action>, lambda:* or *"),
+        f"{TFAWS}lambda/validate.go validPermissionAction",
+    ),
+    Rule(
+        "aws:lambda/permission:Permission",
+        "function",
+        Predicate(_is_lambda_function_name, "1-64 letters, digits, _ and - (or an ARN of one)"),
+        f"{TFAWS}lambda/validate.go validFunctionName",
+    ),
+    Rule(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "name",
+        AllOf((Length(1, 512), Matches(r"[0-9A-Za-z_./#-]+", "letters, digits and _./#-"))),
+        "CloudWatch Logs API CreateLogGroup logGroupName (as transcribed in "
+        f"{TFAWS}lambda/validate.go validLogGroupName)",
+        CLOUD_API,
+    ),
+    Rule(
+        "aws:rds/instance:Instance",
+        "identifier",
+        RDS_IDENTIFIER,
+        f"{TFAWS}rds/validate.go validIdentifier",
+    ),
+    Rule(
+        "aws:rds/instance:Instance",
+        "identifier",
+        Length(1, 63),
+        "RDS API CreateDBInstance DBInstanceIdentifier: 1 to 63 characters",
+        CLOUD_API,
+    ),
+    Rule(
+        "aws:rds/parameterGroup:ParameterGroup",
+        "name",
+        AllOf(
+            (
+                Length(1, 255),
+                Matches(r"[0-9a-z.-]+", "lowercase letters, digits, . and -"),
+                Matches(r"[a-z].*", "starting with a letter"),
+                DoesNotMatch(r"--", "no two consecutive hyphens"),
+                DoesNotMatch(r"-$", "not ending with a hyphen"),
+            )
+        ),
+        f"{TFAWS}rds/validate.go validParamGroupName",
+    ),
+    Rule(
+        "aws:rds/subnetGroup:SubnetGroup",
+        "name",
+        AllOf(
+            (
+                Length(1, 255),
+                Matches(r"[0-9a-z_ .-]+", "lowercase letters, digits, spaces and _.-"),
+                DoesNotMatch(r"(?i)^default$", "not 'default'"),
+            )
+        ),
+        f"{TFAWS}rds/validate.go validSubnetGroupName",
+    ),
+    Rule(
+        "aws:s3/bucket:Bucket",
+        "bucket",
+        AllOf(
+            (
+                Length(3, 63),
+                Matches(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", "lowercase letters, digits, . and -"),
+                DoesNotMatch(r"\.\.", "no two adjacent periods"),
+            )
+        ),
+        S3_NAMING,
+        CLOUD_API,
+    ),
+)
