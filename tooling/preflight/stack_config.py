@@ -27,7 +27,10 @@ def check(stack: str, root: Path) -> Iterable[Finding]:
 
 def _finding(stack: str, problem: str) -> Finding:
     key, _, message = problem.partition(": ")
-    if "--secret" in message:
+    if ":" not in key:
+        # Not a config key (the stack's own name): nothing in the stack file fixes it.
+        fix = f"rename the stack (`pulumi stack rename <new-name> --stack {stack}`)"
+    elif "--secret" in message:
         fix = (
             f"`pulumi config set --secret {key} <value> --stack {stack}`, then commit "
             f"Pulumi.{stack}.yaml (the value is stored encrypted); see docs/first-deploy.md"

@@ -54,3 +54,10 @@ def test_placeholder_principal_is_refused(project: Path) -> None:
     findings = {f.subject: f for f in stack_config.check("prod", project)}
     assert sorted(findings) == ["crosscloud:alarmEmails", "crosscloud:gcpInvokers"]
     assert "reserved" in findings["crosscloud:gcpInvokers"].problem
+
+
+def test_bad_stack_name_is_fixed_by_renaming_the_stack(project: Path) -> None:
+    """A stack whose name cannot prefix physical names is told to rename, not to edit config."""
+    (project / "Pulumi.Bad_Name.yaml").write_text((project / "Pulumi.dev.yaml").read_text())
+    findings = {f.subject: f for f in stack_config.check("Bad_Name", project)}
+    assert "pulumi stack rename" in findings["stack name"].fix
