@@ -17,6 +17,15 @@ ACCESS_LOG_FORMAT = (
     '"integrationError":"$context.integrationErrorMessage"}'
 )
 STAGE = "$default"
+# What a browser signing requests with SigV4 sends (aws-sdk-js-v3 SignatureV4.signRequest):
+# x-amz-security-token with temporary credentials, x-amz-content-sha256 always.
+SIGV4_HEADERS = (
+    "authorization",
+    "content-type",
+    "x-amz-content-sha256",
+    "x-amz-date",
+    "x-amz-security-token",
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class HttpApi(pulumi.ComponentResource):
             cors = {
                 "allow_origins": list(args.cors_origins),
                 "allow_methods": ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-                "allow_headers": ["authorization", "content-type", "x-amz-date"],
+                "allow_headers": list(SIGV4_HEADERS),
                 "max_age": 3600,
             }
         self.api = aws.apigatewayv2.Api(

@@ -64,6 +64,14 @@ def test_cors_from_config(dev: SynthResult) -> None:
     assert "corsConfiguration" not in bare.one("aws:apigatewayv2/api:Api").inputs
 
 
+def test_cors_admits_a_browser_signing_with_temporary_credentials(dev: SynthResult) -> None:
+    """The API is AWS_IAM: a browser's SigV4 request carries these headers, all preflighted."""
+    headers = dev.one("aws:apigatewayv2/api:Api").inputs["corsConfiguration"]["allowHeaders"]
+    assert {"authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"} <= {
+        h.lower() for h in headers
+    }
+
+
 def test_api_alarms(dev: SynthResult) -> None:
     """5xx responses and p99 latency alarm on this API's default stage."""
     api = dev.one("aws:apigatewayv2/api:Api")
