@@ -12,9 +12,13 @@ if REPOSITORY_ROOT not in sys.path:
 import pulumi  # noqa: E402 - after the path fix above
 import pulumi_aws as aws  # noqa: E402
 
+from stacks.bootstrap.aws_billing_alarm import BillingAlarm, BillingAlarmArgs  # noqa: E402
 from stacks.bootstrap.aws_github_oidc import AwsGithubOidc, AwsGithubOidcArgs  # noqa: E402
 from stacks.bootstrap.gcp_github_oidc import GcpGithubOidc, GcpGithubOidcArgs  # noqa: E402
-from stacks.bootstrap.settings import load_bootstrap_settings  # noqa: E402
+from stacks.bootstrap.settings import DEPLOY_STACKS, load_bootstrap_settings  # noqa: E402
+from stacks.settings import PROJECT as STACKS_PROJECT  # noqa: E402
+
+BILLING_REGION = "us-east-1"
 
 settings = load_bootstrap_settings()
 # Repository variables the workflows read (Settings -> Secrets and variables -> Actions).
@@ -38,9 +42,25 @@ if settings.aws:
             account_id=aws.get_caller_identity_output(
                 opts=pulumi.InvokeOutputOptions(provider=aws_provider)
             ).account_id,
+            deploy_stacks=DEPLOY_STACKS,
+            project=STACKS_PROJECT,
             state_bucket=settings.state_bucket,
         ),
         opts=pulumi.ResourceOptions(providers=[aws_provider]),
+    )
+    # The AWS/Billing metrics exist only in us-east-1, and an alarm notifies
+    # only a topic in its own region: the alarm and its topic live there.
+    billing_provider = aws.Provider(
+        "aws-billing",
+        region=BILLING_REGION,
+        default_tags={"tags": settings.tags(pulumi.get_stack())},
+    )
+    BillingAlarm(
+        "account-billing",
+        BillingAlarmArgs(
+            threshold_usd=settings.billing_alarm_usd, emails=settings.billing_alarm_emails
+        ),
+        opts=pulumi.ResourceOptions(providers=[billing_provider]),
     )
     pulumi.export("awsOidcProviderArn", aws_ci.provider.arn)
     variables["AWS_PREVIEW_ROLE_ARN"] = aws_ci.preview_role.arn

@@ -101,7 +101,6 @@ class Settings:
     owner: str
     cost_centre: str
     alarm_emails: tuple[str, ...]
-    billing_alarm_usd: int
     public_api: bool
     cors_origins: tuple[str, ...]
     database: DatabaseSettings
@@ -232,7 +231,6 @@ def load_settings() -> Settings:
         log_retention_days=_log_retention(cfg),
     )
 
-    billing_alarm_usd = cfg.integer("billingAlarmUsd", minimum=1, maximum=1_000_000)
     public_api = cfg.boolean("publicApi")
     cors_origins = cfg.string_list(
         "corsAllowedOrigins",
@@ -256,7 +254,6 @@ def load_settings() -> Settings:
         owner=owner,
         cost_centre=cost_centre,
         alarm_emails=alarm_emails,
-        billing_alarm_usd=billing_alarm_usd,
         public_api=public_api,
         cors_origins=cors_origins,
         database=database,

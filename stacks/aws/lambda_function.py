@@ -8,8 +8,10 @@ import pulumi
 import pulumi_aws as aws
 
 from stacks.aws.alarm import metric_alarm
+from stacks.aws.boundary import boundary_arn
 from stacks.aws.iam import Statement, policy_document, service_trust_policy
 from stacks.function_archives import FunctionArchive
+from stacks.settings import PROJECT
 
 RUNTIME = "python3.12"
 # Duration p99 above this share of the timeout means requests are about to time out.
@@ -72,6 +74,10 @@ class LambdaFunction(pulumi.ComponentResource):
                 "lambda.amazonaws.com", source_account=args.account_id
             ),
             description=f"Execution role of {args.function_name}",
+            # The CI deploy role may create roles only with this boundary
+            # (stacks/bootstrap/aws_permissions.py), so it cannot mint a role
+            # with more than the functions need and run code as it.
+            permissions_boundary=boundary_arn(args.account_id, PROJECT),
             opts=child,
         )
         statements = [

@@ -7,7 +7,6 @@ import pulumi_aws as aws
 
 from stacks.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from stacks.aws.app_secrets import AppSecrets, AppSecretsArgs
-from stacks.aws.billing_alarm import BillingAlarm, BillingAlarmArgs
 from stacks.aws.bucket import SecureBucket, SecureBucketArgs
 from stacks.aws.database import PostgresDatabase, PostgresDatabaseArgs
 from stacks.aws.http_api import HttpApi, HttpApiArgs
@@ -20,8 +19,6 @@ from stacks.aws.providers import aws_provider
 from stacks.function_archives import lambda_archive
 from stacks.settings import Settings
 
-# The AWS/Billing metrics exist only in this region.
-BILLING_REGION = "us-east-1"
 # Stage throttling (requests per second, burst) by environment: a cap on cost
 # and on what a misbehaving client can do, well above expected traffic.
 API_THROTTLE = {"dev": (20.0, 40), "prod": (500.0, 1000)}
@@ -55,18 +52,10 @@ class AwsPlatform(pulumi.ComponentResource):
         # Explicit providers: every taggable resource gets the stack's tags
         # through default_tags, in whichever region it lives.
         provider = aws_provider(f"{name}-provider", settings.aws.region, settings, self)
-        billing_provider = aws_provider(f"{name}-{BILLING_REGION}", BILLING_REGION, settings, self)
         regional = pulumi.ResourceOptions(parent=self, providers=[provider])
 
         self.alarm_topic = AlarmTopic(
             f"{prefix}-alarms", AlarmTopicArgs(emails=settings.alarm_emails), opts=regional
-        )
-        self.billing_alarm = BillingAlarm(
-            f"{prefix}-billing",
-            BillingAlarmArgs(
-                threshold_usd=settings.billing_alarm_usd, emails=settings.alarm_emails
-            ),
-            opts=pulumi.ResourceOptions(parent=self, providers=[billing_provider]),
         )
 
         self.uploads = SecureBucket(

@@ -1,10 +1,12 @@
 """GitHub Actions' way into AWS: an OIDC provider and a preview and a deploy role."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from stacks.aws.boundary import boundary_policy_name, ci_name_prefix
 from stacks.aws.iam import Statement, policy_document
 from stacks.bootstrap import aws_permissions as perms
 from stacks.bootstrap.github import (
@@ -29,6 +31,12 @@ class AwsGithubOidcArgs:
     # Physical-name prefix of the stacks' resources (crosscloud -> crosscloud-dev-...).
     resource_prefix: str
     account_id: pulumi.Input[str]
+    # The stacks the deploy role deploys, and the ones pull-request previews run for
+    # (dev only: nothing in a PR job may read prod's state or resources).
+    deploy_stacks: tuple[str, ...] = ("dev", "prod")
+    preview_stacks: tuple[str, ...] = ("dev",)
+    # The stacks' Pulumi project, whose state keys the preview role may read.
+    project: str = "crosscloud"
     # S3 bucket of the Pulumi state backend; empty when state lives elsewhere.
     state_bucket: str = ""
 
@@ -36,10 +44,13 @@ class AwsGithubOidcArgs:
 class AwsGithubOidc(pulumi.ComponentResource):
     """The OIDC provider for token.actions.githubusercontent.com and the two CI roles.
 
-    The preview role reads (pull requests only); the deploy role may create,
-    change and delete the stacks' resource types (main branch and the prod
-    environment only). The roles' names do not start with the resource
-    prefix, so the deploy role's IAM permissions cannot reach itself.
+    The preview role reads the preview stacks (pull requests only); the
+    deploy role may create, change and delete the stacks' resource types
+    (main branch and the prod environment only). Every role the deploy role
+    creates or changes must carry ``boundary``, a managed policy allowing only
+    what the stacks' functions need; the CI roles and the boundary are named
+    outside the stacks' ``<prefix>-<stack>-`` names, and explicitly denied
+    to the deploy role besides.
     """
 
     def __init__(
@@ -54,7 +65,14 @@ class AwsGithubOidc(pulumi.ComponentResource):
         self.provider = aws.iam.OpenIdConnectProvider(
             f"{name}-github", url=ISSUER_URL, client_id_lists=[AWS_AUDIENCE], opts=child
         )
-        role_base = f"github-actions-{args.resource_prefix}"
+        role_base = ci_name_prefix(args.resource_prefix)
+        self.boundary = aws.iam.Policy(
+            f"{name}-function-boundary",
+            name=boundary_policy_name(args.resource_prefix),
+            description="Permissions boundary of every role the CI deploy role creates",
+            policy=policy_document(self.boundary_statements()),
+            opts=child,
+        )
         self.preview_role = aws.iam.Role(
             f"{name}-preview",
             name=f"{role_base}-preview",
@@ -97,81 +115,123 @@ class AwsGithubOidc(pulumi.ComponentResource):
                 "providerArn": self.provider.arn,
                 "previewRoleArn": self.preview_role.arn,
                 "deployRoleArn": self.deploy_role.arn,
+                "boundaryArn": self.boundary.arn,
             }
         )
 
-    def _resources(self, service: perms.ServiceAccess) -> list[pulumi.Input[str]]:
-        """The service's ARN patterns with this account and prefix filled in."""
+    def _fill(self, text: str, stack: str) -> pulumi.Input[str]:
+        """One pattern with the placeholders filled in (an Output when it needs the account)."""
         prefix = self._args.resource_prefix
-        return [
-            pulumi.Output.from_input(self._args.account_id).apply(
-                lambda account, p=pattern: p.format(prefix=prefix, account=account)
+        values = {
+            "prefix": prefix,
+            "name": f"{prefix}-{stack}",
+            "ci": ci_name_prefix(prefix),
+        }
+        if "{account}" not in text and "{boundary}" not in text:
+            return text.format(**values)
+        boundary_name = boundary_policy_name(prefix)
+        return pulumi.Output.from_input(self._args.account_id).apply(
+            lambda account: text.format(
+                account=account,
+                boundary=f"arn:aws:iam::{account}:policy/{boundary_name}",
+                **values,
             )
-            for pattern in service.resources
-        ]
+        )
+
+    def _expand(self, text: str, stacks: Sequence[str]) -> list[pulumi.Input[str]]:
+        """A pattern once, or once per stack when it names one (``{name}``)."""
+        if "{name}" not in text:
+            return [self._fill(text, "")]
+        return [self._fill(text, stack) for stack in stacks]
+
+    def _statement(
+        self, grant: perms.Grant, stacks: Sequence[str], actions: Sequence[str], sid: str
+    ) -> Statement:
+        """A grant as a statement over ``stacks``, limited to ``actions``."""
+        conditions = {
+            operator: {
+                key: [v for pattern in patterns for v in self._expand(pattern, stacks)]
+                if isinstance(patterns, list)
+                else _single(self._expand(patterns, stacks))
+                for key, patterns in values.items()
+            }
+            for operator, values in grant.conditions.items()
+        }
+        return Statement(
+            sid=sid,
+            effect=grant.effect,
+            actions=list(actions),
+            resources=[r for pattern in grant.resources for r in self._expand(pattern, stacks)],
+            conditions=conditions,
+            wildcard_resource_reason=grant.wildcard_reason,
+        )
 
     def statements(self, kind: str) -> dict[str, list[Statement]]:
-        """Policy statements per policy group: reads for preview, reads and writes for deploy."""
+        """Statements per managed policy: every grant for deploy, their reads for preview."""
+        args = self._args
         groups: dict[str, list[Statement]] = {}
-        for group, services in perms.POLICY_GROUPS.items():
-            groups[group] = [
-                Statement(
-                    sid=f"{service.capitalize()}{kind.capitalize()}",
-                    actions=access.read + (access.write if kind == "deploy" else ()),
-                    resources=self._resources(access),
-                    wildcard_resource_reason=access.wildcard_reason,
-                )
-                for service, access in ((s, perms.SERVICES[s]) for s in services)
-            ]
-        if kind == "deploy":
-            groups["compute"] += self._deploy_extras()
+        for group, grants in perms.DEPLOY.items():
+            if kind == "deploy":
+                groups[group] = [
+                    self._statement(g, args.deploy_stacks, g.actions, g.sid) for g in grants
+                ]
+            else:
+                groups[group] = [
+                    self._statement(g, args.preview_stacks, g.reads(), f"{g.sid}Read")
+                    for g in grants
+                    if g.effect == "Allow" and g.reads()
+                ]
         state = self._state_statements(kind)
         if state:
             groups["state"] = state
         return groups
 
-    def _deploy_extras(self) -> list[Statement]:
-        """PassRole and service-linked roles, each only towards named services."""
-        account = pulumi.Output.from_input(self._args.account_id)
-        prefix = self._args.resource_prefix
+    def boundary_statements(self) -> list[Statement]:
+        """The function-role boundary, over every stack the deploy role serves."""
         return [
-            Statement(
-                sid="PassStackRoles",
-                actions=["iam:PassRole"],
-                resources=[account.apply(lambda a: f"arn:aws:iam::{a}:role/{prefix}-*")],
-                conditions={
-                    "StringEquals": {"iam:PassedToService": list(perms.PASS_ROLE_SERVICES)}
-                },
-            ),
-            Statement(
-                sid="ServiceLinkedRoles",
-                actions=["iam:CreateServiceLinkedRole"],
-                resources=[
-                    account.apply(
-                        lambda a: f"arn:aws:iam::{a}:role/aws-service-role/rds.amazonaws.com/*"
-                    )
-                ],
-                conditions={
-                    "StringEquals": {"iam:AWSServiceName": list(perms.SERVICE_LINKED_ROLES)}
-                },
-            ),
+            self._statement(g, self._args.deploy_stacks, g.actions, g.sid) for g in perms.BOUNDARY
         ]
 
     def _state_statements(self, kind: str) -> list[Statement]:
-        """The state bucket: previews read it and take locks; deploys also write checkpoints."""
-        bucket = self._args.state_bucket
+        """The state bucket: deploys read and write it; previews read and lock their stacks only."""
+        args = self._args
+        bucket = args.state_bucket
         if not bucket:
             return []
-        objects = f"arn:aws:s3:::{bucket}/*"
-        locks = f"arn:aws:s3:::{bucket}/{perms.STATE_LOCK_PREFIX}*"
+        bucket_arn = f"arn:aws:s3:::{bucket}"
+        # Listing shows key names only; it is limited to the backend's own prefix.
+        listing = Statement(
+            sid="StateList",
+            actions=["s3:ListBucket"],
+            resources=[bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"{perms.STATE_ROOT}*"]}},
+        )
+        if kind == "deploy":
+            objects = [f"{bucket_arn}/{perms.STATE_ROOT}*"]
+            return [
+                listing,
+                Statement(
+                    sid="StateReadWrite",
+                    actions=["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+                    resources=objects,
+                ),
+            ]
+        readable = [f"{bucket_arn}/{perms.STATE_META}"]
+        locks = []
+        for stack in args.preview_stacks:
+            readable += [
+                f"{bucket_arn}/{key}" for key in perms.state_stack_keys(args.project, stack)
+            ]
+            locks.append(f"{bucket_arn}/{perms.state_lock_keys(args.project, stack)}")
         return [
+            listing,
+            Statement(sid="StateRead", actions=["s3:GetObject"], resources=readable),
             Statement(
-                sid="StateList", actions=["s3:ListBucket"], resources=[f"arn:aws:s3:::{bucket}"]
-            ),
-            Statement(sid="StateRead", actions=["s3:GetObject"], resources=[objects]),
-            Statement(
-                sid="StateWrite",
-                actions=list(perms.STATE_WRITE),
-                resources=[objects if kind == "deploy" else locks],
+                sid="StateLock", actions=["s3:DeleteObject", "s3:PutObject"], resources=locks
             ),
         ]
+
+
+def _single(values: list[pulumi.Input[str]]) -> pulumi.Input[str] | list[pulumi.Input[str]]:
+    """One value as itself, several as a list (IAM accepts both)."""
+    return values[0] if len(values) == 1 else values

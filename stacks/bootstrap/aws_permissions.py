@@ -1,390 +1,603 @@
-"""What the CI roles may do on AWS, per service, as data.
+"""What the AWS CI roles and the stacks' function roles may do, as data.
 
-``read`` is what ``pulumi preview`` (and ``refresh``) calls; ``write`` is what
-``pulumi up`` adds to create, update and delete this project's resource types.
-Every action is named; none is a ``*``. Resources are scoped to the stacks'
-name prefix wherever the service's ARNs carry the name; the rest say why not.
-``SERVICES_BY_MODULE`` maps each pulumi-aws module to IAM services, so a test
-can prove every resource type the stacks register is covered.
+The deploy role's grants are exactly the actions ``required_actions`` derives
+per resource type, plus the few named in ``EXTRA_ACTIONS`` with a reason; the
+preview role gets the read-only part of the same grants. Each grant is scoped:
+
+- names: ``{name}`` expands to ``<prefix>-<stack>`` for each stack the role
+  serves, so no grant matches the Pulumi state bucket (``crosscloud-pulumi-state``
+  would match ``crosscloud-*``) or anything outside the stacks;
+- tags, where EC2 and KMS name resources by generated ids: the stacks'
+  provider tags everything ``project=<prefix>`` (``stacks/aws/providers.py``);
+- ``*`` only for actions that support no resource (Service Authorization
+  Reference), each with the reason.
+
+Placeholders: ``{account}``, ``{prefix}``, ``{name}``, ``{boundary}`` (the
+function-role permissions boundary ARN) and ``{ci}`` (the CI identities' own
+name prefix, which no grant matches).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-# ARN patterns; {prefix} is the stacks' physical-name prefix, {account} the account id.
-ANY_RESOURCE = "*"
+from stacks.aws.database import ENGINE_MAJOR
+
+READ_VERBS = ("Describe", "Get", "List")
 
 
 @dataclass(frozen=True)
-class ServiceAccess:
-    """One IAM service: read and write actions, and the resources they apply to."""
+class Grant:
+    """One policy statement as data, before the placeholders are filled in."""
 
-    read: tuple[str, ...]
-    write: tuple[str, ...]
+    sid: str
+    actions: tuple[str, ...]
     resources: tuple[str, ...]
-    # Required when ``resources`` is ``*``: why the service cannot be scoped.
+    conditions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Required when ``resources`` is ``*``: why the actions cannot be scoped.
     wildcard_reason: str = ""
+    effect: str = "Allow"
+
+    def reads(self) -> tuple[str, ...]:
+        """The actions a preview may call: Describe/Get/List, and API Gateway's GET."""
+        return tuple(a for a in self.actions if is_read(a))
 
 
-SERVICES: Mapping[str, ServiceAccess] = {
-    "s3": ServiceAccess(
-        read=(
-            "s3:GetAccelerateConfiguration",
-            "s3:GetBucketAcl",
-            "s3:GetBucketCORS",
-            "s3:GetBucketLocation",
-            "s3:GetBucketLogging",
-            "s3:GetBucketNotification",
-            "s3:GetBucketObjectLockConfiguration",
-            "s3:GetBucketOwnershipControls",
-            "s3:GetBucketPolicy",
-            "s3:GetBucketPublicAccessBlock",
-            "s3:GetBucketRequestPayment",
-            "s3:GetBucketTagging",
-            "s3:GetBucketVersioning",
-            "s3:GetBucketWebsite",
-            "s3:GetEncryptionConfiguration",
-            "s3:GetLifecycleConfiguration",
-            "s3:GetReplicationConfiguration",
+def is_read(action: str) -> bool:
+    """Whether an action only reads (``apigateway:GET`` is API Gateway's read verb)."""
+    verb = action.split(":", 1)[1]
+    return verb.startswith(READ_VERBS) or action == "apigateway:GET"
+
+
+_ARN = "arn:aws:{service}:*:{{account}}:"
+_TAGGED = {"StringEquals": {"aws:ResourceTag/project": "{prefix}"}}
+_REQUEST_TAGGED = {"StringEquals": {"aws:RequestTag/project": "{prefix}"}}
+_EC2 = "arn:aws:ec2:*:{account}:"
+# The EC2 resource types the stacks create; ids are generated, so tags scope them.
+_EC2_TYPES = ("vpc", "subnet", "security-group", "route-table", "vpc-endpoint")
+_EC2_CREATES = (
+    "ec2:CreateRouteTable",
+    "ec2:CreateSecurityGroup",
+    "ec2:CreateSubnet",
+    "ec2:CreateVpcEndpoint",
+)
+_RDS_MANAGED_ARN = "arn:aws:secretsmanager:*:{account}:secret:rds!db-*"
+# RDS tags the secret it manages with the instance it belongs to; users cannot
+# set aws:-prefixed tags, so only RDS can put this one there.
+_RDS_INSTANCE_OWNER = "arn:aws:rds:*:{account}:db:{name}-*"
+
+# Grants of the deploy role by managed policy (a managed policy holds at most
+# 6,144 characters and a role takes ten, so grants are grouped).
+DEPLOY: Mapping[str, tuple[Grant, ...]] = {
+    "storage": (
+        Grant(
+            "S3Buckets",
+            (
+                "s3:CreateBucket",
+                "s3:DeleteBucket",
+                "s3:DeleteBucketPolicy",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+                "s3:GetAccelerateConfiguration",
+                "s3:GetBucketAcl",
+                "s3:GetBucketCORS",
+                "s3:GetBucketLogging",
+                "s3:GetBucketNotification",
+                "s3:GetBucketObjectLockConfiguration",
+                "s3:GetBucketOwnershipControls",
+                "s3:GetBucketPolicy",
+                "s3:GetBucketPublicAccessBlock",
+                "s3:GetBucketRequestPayment",
+                "s3:GetBucketTagging",
+                "s3:GetBucketVersioning",
+                "s3:GetBucketWebsite",
+                "s3:GetEncryptionConfiguration",
+                "s3:GetLifecycleConfiguration",
+                "s3:GetReplicationConfiguration",
+                "s3:ListBucket",
+                "s3:ListBucketVersions",
+                "s3:PutBucketCORS",
+                "s3:PutBucketNotification",
+                "s3:PutBucketOwnershipControls",
+                "s3:PutBucketPolicy",
+                "s3:PutBucketPublicAccessBlock",
+                "s3:PutBucketTagging",
+                "s3:PutBucketVersioning",
+                "s3:PutEncryptionConfiguration",
+                "s3:PutLifecycleConfiguration",
+            ),
+            # Objects only for force_destroy's emptying of dev buckets.
+            ("arn:aws:s3:::{name}-*", "arn:aws:s3:::{name}-*/*"),
         ),
-        write=(
-            "s3:CreateBucket",
-            "s3:DeleteBucket",
-            "s3:DeleteBucketPolicy",
-            # force_destroy empties dev buckets before deleting them.
-            "s3:DeleteObject",
-            "s3:DeleteObjectVersion",
-            "s3:ListBucket",
-            "s3:ListBucketVersions",
-            "s3:PutBucketCORS",
-            "s3:PutBucketNotification",
-            "s3:PutBucketOwnershipControls",
-            "s3:PutBucketPolicy",
-            "s3:PutBucketPublicAccessBlock",
-            "s3:PutBucketTagging",
-            "s3:PutBucketVersioning",
-            "s3:PutEncryptionConfiguration",
-            "s3:PutLifecycleConfiguration",
+        Grant(
+            "DynamoDbTables",
+            (
+                "dynamodb:CreateTable",
+                "dynamodb:DeleteTable",
+                "dynamodb:DescribeContinuousBackups",
+                "dynamodb:DescribeTable",
+                "dynamodb:DescribeTimeToLive",
+                "dynamodb:ListTagsOfResource",
+                "dynamodb:TagResource",
+                "dynamodb:UntagResource",
+                "dynamodb:UpdateContinuousBackups",
+                "dynamodb:UpdateTable",
+                "dynamodb:UpdateTimeToLive",
+            ),
+            (_ARN.format(service="dynamodb") + "table/{name}-*",),
         ),
-        resources=("arn:aws:s3:::{prefix}-*",),
-    ),
-    "dynamodb": ServiceAccess(
-        read=(
-            "dynamodb:DescribeContinuousBackups",
-            "dynamodb:DescribeTable",
-            "dynamodb:DescribeTimeToLive",
-            "dynamodb:ListTagsOfResource",
-        ),
-        write=(
-            "dynamodb:CreateTable",
-            "dynamodb:DeleteTable",
-            "dynamodb:TagResource",
-            "dynamodb:UntagResource",
-            "dynamodb:UpdateContinuousBackups",
-            "dynamodb:UpdateTable",
-            "dynamodb:UpdateTimeToLive",
-        ),
-        resources=("arn:aws:dynamodb:*:{account}:table/{prefix}-*",),
-    ),
-    "ec2": ServiceAccess(
-        read=(
-            "ec2:DescribeAddresses",
-            "ec2:DescribeAvailabilityZones",
-            "ec2:DescribeInternetGateways",
-            "ec2:DescribeNatGateways",
-            "ec2:DescribeNetworkAcls",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribePrefixLists",
-            "ec2:DescribeRouteTables",
-            "ec2:DescribeSecurityGroupRules",
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeTags",
-            "ec2:DescribeVpcAttribute",
-            "ec2:DescribeVpcEndpoints",
-            "ec2:DescribeVpcs",
-        ),
-        write=(
-            "ec2:AllocateAddress",
-            "ec2:AssociateRouteTable",
-            "ec2:AttachInternetGateway",
-            "ec2:AuthorizeSecurityGroupEgress",
-            "ec2:AuthorizeSecurityGroupIngress",
-            "ec2:CreateInternetGateway",
-            "ec2:CreateNatGateway",
-            "ec2:CreateRoute",
-            "ec2:CreateRouteTable",
-            "ec2:CreateSecurityGroup",
-            "ec2:CreateSubnet",
-            "ec2:CreateTags",
-            "ec2:CreateVpc",
-            "ec2:CreateVpcEndpoint",
-            "ec2:DeleteInternetGateway",
-            "ec2:DeleteNatGateway",
-            "ec2:DeleteRoute",
-            "ec2:DeleteRouteTable",
-            "ec2:DeleteSecurityGroup",
-            "ec2:DeleteSubnet",
-            "ec2:DeleteTags",
-            "ec2:DeleteVpc",
-            "ec2:DeleteVpcEndpoints",
-            "ec2:DetachInternetGateway",
-            "ec2:DisassociateAddress",
-            "ec2:DisassociateRouteTable",
-            "ec2:ModifySubnetAttribute",
-            "ec2:ModifyVpcAttribute",
-            "ec2:ModifyVpcEndpoint",
-            "ec2:ReleaseAddress",
-            "ec2:ReplaceRoute",
-            "ec2:RevokeSecurityGroupEgress",
-            "ec2:RevokeSecurityGroupIngress",
-        ),
-        resources=(ANY_RESOURCE,),
-        wildcard_reason=(
-            "EC2 names resources by generated ids (vpc-..., subnet-...), and its Describe "
-            "calls support no resource-level permissions"
+        Grant(
+            "SqsQueues",
+            (
+                "sqs:CreateQueue",
+                "sqs:DeleteQueue",
+                "sqs:GetQueueAttributes",
+                "sqs:ListQueueTags",
+                "sqs:SetQueueAttributes",
+                "sqs:TagQueue",
+                "sqs:UntagQueue",
+            ),
+            (_ARN.format(service="sqs") + "{name}-*",),
         ),
     ),
-    "kms": ServiceAccess(
-        read=(
-            "kms:DescribeKey",
-            "kms:GetKeyPolicy",
-            "kms:GetKeyRotationStatus",
-            "kms:ListResourceTags",
+    "observability": (
+        Grant(
+            "SnsTopics",
+            (
+                "sns:CreateTopic",
+                "sns:DeleteTopic",
+                "sns:GetSubscriptionAttributes",
+                "sns:GetTopicAttributes",
+                "sns:ListTagsForResource",
+                "sns:SetTopicAttributes",
+                "sns:Subscribe",
+                "sns:TagResource",
+                "sns:Unsubscribe",
+                "sns:UntagResource",
+            ),
+            # Subscription ARNs are the topic's ARN plus ":<id>".
+            (_ARN.format(service="sns") + "{name}-*",),
         ),
-        write=(
-            # RDS and Secrets Manager create grants on the stack's keys for themselves.
-            "kms:CreateGrant",
-            "kms:CreateKey",
-            "kms:DisableKeyRotation",
-            "kms:EnableKeyRotation",
-            "kms:PutKeyPolicy",
-            "kms:ScheduleKeyDeletion",
-            "kms:TagResource",
-            "kms:UntagResource",
-            "kms:UpdateKeyDescription",
+        Grant(
+            "CloudWatchAlarms",
+            (
+                "cloudwatch:DeleteAlarms",
+                "cloudwatch:DescribeAlarms",
+                "cloudwatch:ListTagsForResource",
+                "cloudwatch:PutMetricAlarm",
+                "cloudwatch:TagResource",
+                "cloudwatch:UntagResource",
+            ),
+            (_ARN.format(service="cloudwatch") + "alarm:{name}-*",),
         ),
-        resources=(ANY_RESOURCE,),
-        wildcard_reason="kms:CreateKey has no resource, and key ids are random UUIDs",
-    ),
-    "rds": ServiceAccess(
-        read=(
-            "rds:DescribeDBInstances",
-            "rds:DescribeDBParameterGroups",
-            "rds:DescribeDBParameters",
-            "rds:DescribeDBSubnetGroups",
-            "rds:ListTagsForResource",
+        Grant(
+            "LogGroups",
+            (
+                "logs:CreateLogGroup",
+                "logs:DeleteLogGroup",
+                "logs:DeleteRetentionPolicy",
+                "logs:ListTagsForResource",
+                "logs:ListTagsLogGroup",
+                "logs:PutRetentionPolicy",
+                "logs:TagResource",
+                "logs:UntagResource",
+            ),
+            (
+                _ARN.format(service="logs") + "log-group:{name}-*",
+                _ARN.format(service="logs") + "log-group:/aws/lambda/{name}-*",
+                # The stack creates RDS's export groups first, to give them a retention.
+                _ARN.format(service="logs") + "log-group:/aws/rds/instance/{name}-*",
+            ),
         ),
-        write=(
-            "rds:AddTagsToResource",
-            "rds:CreateDBInstance",
-            "rds:CreateDBParameterGroup",
-            "rds:CreateDBSnapshot",
-            "rds:CreateDBSubnetGroup",
-            "rds:DeleteDBInstance",
-            "rds:DeleteDBParameterGroup",
-            "rds:DeleteDBSubnetGroup",
-            "rds:ModifyDBInstance",
-            "rds:ModifyDBParameterGroup",
-            "rds:ModifyDBSubnetGroup",
-            "rds:RebootDBInstance",
-            "rds:RemoveTagsFromResource",
-        ),
-        resources=(
-            "arn:aws:rds:*:{account}:db:{prefix}-*",
-            "arn:aws:rds:*:{account}:pg:{prefix}-*",
-            "arn:aws:rds:*:{account}:subgrp:{prefix}-*",
-            "arn:aws:rds:*:{account}:snapshot:{prefix}-*",
-        ),
-    ),
-    "secretsmanager": ServiceAccess(
-        # No GetSecretValue for preview: reading secret values is not reading config.
-        read=(
-            "secretsmanager:DescribeSecret",
-            "secretsmanager:GetResourcePolicy",
-            "secretsmanager:ListSecretVersionIds",
-        ),
-        write=(
-            "secretsmanager:CreateSecret",
-            "secretsmanager:DeleteSecret",
-            "secretsmanager:DeleteResourcePolicy",
-            "secretsmanager:GetSecretValue",
-            "secretsmanager:PutResourcePolicy",
-            "secretsmanager:PutSecretValue",
-            "secretsmanager:RestoreSecret",
-            "secretsmanager:TagResource",
-            "secretsmanager:UntagResource",
-            "secretsmanager:UpdateSecret",
-        ),
-        resources=(
-            "arn:aws:secretsmanager:*:{account}:secret:{prefix}-*",
-            # RDS-managed master passwords live under the rds! prefix.
-            "arn:aws:secretsmanager:*:{account}:secret:rds!db-*",
+        Grant(
+            "LogsUnscoped",
+            (
+                "logs:CreateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:DescribeLogGroups",
+                "logs:DescribeResourcePolicies",
+                "logs:GetLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:UpdateLogDelivery",
+            ),
+            ("*",),
+            wildcard_reason=(
+                "DescribeLogGroups, DescribeResourcePolicies and the *LogDelivery actions "
+                "support no resource type, and PutResourcePolicy writes the account's logs "
+                "resource policy (Service Authorization Reference, CloudWatch Logs); API "
+                "Gateway's HTTP API logging guide grants them on '*'"
+            ),
         ),
     ),
-    "sns": ServiceAccess(
-        read=(
-            "sns:GetSubscriptionAttributes",
-            "sns:GetTopicAttributes",
-            "sns:ListSubscriptionsByTopic",
-            "sns:ListTagsForResource",
+    "network": (
+        Grant(
+            "Ec2Describe",
+            (
+                "ec2:DescribeAccountAttributes",
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeNetworkAcls",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribePrefixLists",
+                "ec2:DescribeRouteTables",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeVpcAttribute",
+                "ec2:DescribeVpcEndpoints",
+                "ec2:DescribeVpcs",
+            ),
+            ("*",),
+            wildcard_reason="EC2 Describe* actions support no resource-level permissions",
         ),
-        write=(
-            "sns:CreateTopic",
-            "sns:DeleteTopic",
-            "sns:SetSubscriptionAttributes",
-            "sns:SetTopicAttributes",
-            "sns:Subscribe",
-            "sns:TagResource",
-            "sns:Unsubscribe",
-            "sns:UntagResource",
+        Grant(
+            "Ec2CreateVpc",
+            ("ec2:CreateVpc",),
+            (_EC2 + "vpc/*",),
+            conditions=_REQUEST_TAGGED,
         ),
-        resources=("arn:aws:sns:*:{account}:{prefix}-*",),
-    ),
-    "sqs": ServiceAccess(
-        read=("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"),
-        write=(
-            "sqs:CreateQueue",
-            "sqs:DeleteQueue",
-            "sqs:SetQueueAttributes",
-            "sqs:TagQueue",
-            "sqs:UntagQueue",
+        # The new resource of each create call, tagged in the same request. Its
+        # parents (the VPC, and an endpoint's subnets, groups and route tables)
+        # are authorized separately below, by their own tags.
+        Grant(
+            "Ec2CreateInVpc",
+            _EC2_CREATES,
+            tuple(_EC2 + f"{kind}/*" for kind in _EC2_TYPES[1:]),
+            conditions=_REQUEST_TAGGED,
         ),
-        resources=("arn:aws:sqs:*:{account}:{prefix}-*",),
-    ),
-    "cloudwatch": ServiceAccess(
-        read=("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"),
-        write=(
-            "cloudwatch:DeleteAlarms",
-            "cloudwatch:PutMetricAlarm",
-            "cloudwatch:TagResource",
-            "cloudwatch:UntagResource",
+        Grant(
+            "Ec2TagOnCreate",
+            ("ec2:CreateTags",),
+            tuple(_EC2 + f"{kind}/*" for kind in _EC2_TYPES),
+            conditions={
+                "StringEquals": {
+                    "ec2:CreateAction": [action.split(":")[1] for action in _EC2_CREATES]
+                    + ["CreateVpc"]
+                }
+            },
         ),
-        resources=("arn:aws:cloudwatch:*:{account}:alarm:{prefix}-*",),
-    ),
-    "logs": ServiceAccess(
-        read=("logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup"),
-        write=(
-            "logs:AssociateKmsKey",
-            "logs:CreateLogGroup",
-            "logs:DeleteLogGroup",
-            "logs:DeleteRetentionPolicy",
-            "logs:PutRetentionPolicy",
-            "logs:TagResource",
-            "logs:UntagResource",
+        # AWS creates a VPC's default security group untagged; the provider tags
+        # it before revoking its rules. Only untagged groups may be claimed.
+        Grant(
+            "Ec2ClaimDefaultSecurityGroup",
+            ("ec2:CreateTags",),
+            (_EC2 + "security-group/*",),
+            conditions={
+                "StringEquals": {"aws:RequestTag/project": "{prefix}"},
+                "Null": {"aws:ResourceTag/project": "true"},
+            },
         ),
-        resources=(
-            "arn:aws:logs:*:{account}:log-group:{prefix}-*",
-            "arn:aws:logs:*:{account}:log-group:/aws/lambda/{prefix}-*",
-            # The stack creates RDS's export groups first, to give them a retention.
-            "arn:aws:logs:*:{account}:log-group:/aws/rds/instance/{prefix}-*",
+        Grant(
+            "Ec2ManageTagged",
+            (
+                *_EC2_CREATES,
+                "ec2:AssociateRouteTable",
+                "ec2:AuthorizeSecurityGroupEgress",
+                "ec2:AuthorizeSecurityGroupIngress",
+                "ec2:CreateTags",
+                "ec2:DeleteRouteTable",
+                "ec2:DeleteSecurityGroup",
+                "ec2:DeleteSubnet",
+                "ec2:DeleteTags",
+                "ec2:DeleteVpc",
+                "ec2:DeleteVpcEndpoints",
+                "ec2:DisassociateRouteTable",
+                "ec2:ModifyVpcAttribute",
+                "ec2:ModifyVpcEndpoint",
+                "ec2:ReplaceRouteTableAssociation",
+                "ec2:RevokeSecurityGroupEgress",
+                "ec2:RevokeSecurityGroupIngress",
+            ),
+            tuple(_EC2 + f"{kind}/*" for kind in _EC2_TYPES),
+            conditions=_TAGGED,
         ),
-    ),
-    "lambda": ServiceAccess(
-        read=(
-            "lambda:GetFunction",
-            "lambda:GetFunctionCodeSigningConfig",
-            "lambda:GetFunctionConcurrency",
-            "lambda:GetFunctionConfiguration",
-            "lambda:GetFunctionUrlConfig",
-            "lambda:GetPolicy",
-            "lambda:ListTags",
-            "lambda:ListVersionsByFunction",
-        ),
-        write=(
-            "lambda:AddPermission",
-            "lambda:CreateFunction",
-            "lambda:CreateFunctionUrlConfig",
-            "lambda:DeleteFunction",
-            "lambda:DeleteFunctionConcurrency",
-            "lambda:DeleteFunctionUrlConfig",
-            "lambda:PublishVersion",
-            "lambda:PutFunctionConcurrency",
-            "lambda:RemovePermission",
-            "lambda:TagResource",
-            "lambda:UntagResource",
-            "lambda:UpdateFunctionCode",
-            "lambda:UpdateFunctionConfiguration",
-            "lambda:UpdateFunctionUrlConfig",
-        ),
-        resources=("arn:aws:lambda:*:{account}:function:{prefix}-*",),
-    ),
-    "apigateway": ServiceAccess(
-        # API Gateway authorizes by HTTP verb on the API's path.
-        read=("apigateway:GET",),
-        write=("apigateway:DELETE", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT"),
-        resources=(
-            "arn:aws:apigateway:*::/apis",
-            "arn:aws:apigateway:*::/apis/*",
-            "arn:aws:apigateway:*::/tags/*",
+        Grant(
+            "PrivateDnsForEndpoints",
+            ("route53:AssociateVPCWithHostedZone",),
+            # The hosted zone is AWS's, created for the endpoint: its id is unknown.
+            ("arn:aws:route53:::hostedzone/*",),
         ),
     ),
-    "iam": ServiceAccess(
-        read=(
-            "iam:GetPolicy",
-            "iam:GetPolicyVersion",
-            "iam:GetRole",
-            "iam:GetRolePolicy",
-            "iam:ListAttachedRolePolicies",
-            "iam:ListInstanceProfilesForRole",
-            "iam:ListPolicyVersions",
-            "iam:ListRolePolicies",
+    "data": (
+        Grant(
+            "RdsResources",
+            (
+                "rds:AddTagsToResource",
+                "rds:CreateDBInstance",
+                "rds:CreateDBParameterGroup",
+                "rds:CreateDBSnapshot",
+                "rds:CreateDBSubnetGroup",
+                "rds:DeleteDBInstance",
+                "rds:DeleteDBParameterGroup",
+                "rds:DeleteDBSubnetGroup",
+                "rds:DescribeDBInstances",
+                "rds:DescribeDBParameterGroups",
+                "rds:DescribeDBParameters",
+                "rds:DescribeDBSubnetGroups",
+                "rds:ListTagsForResource",
+                "rds:ModifyDBInstance",
+                "rds:ModifyDBParameterGroup",
+                "rds:ModifyDBSubnetGroup",
+                "rds:RemoveTagsFromResource",
+            ),
+            (
+                _ARN.format(service="rds") + "db:{name}-*",
+                _ARN.format(service="rds") + "pg:{name}-*",
+                _ARN.format(service="rds") + "subgrp:{name}-*",
+                _ARN.format(service="rds") + "snapshot:{name}-*",
+                # CreateDBInstance also authorizes against the option group the
+                # instance gets; the stacks set none, so it is the engine's default.
+                _ARN.format(service="rds") + f"og:default:postgres-{ENGINE_MAJOR}",
+            ),
         ),
-        write=(
-            "iam:AttachRolePolicy",
-            "iam:CreatePolicy",
-            "iam:CreatePolicyVersion",
-            "iam:CreateRole",
-            "iam:DeletePolicy",
-            "iam:DeletePolicyVersion",
-            "iam:DeleteRole",
-            "iam:DeleteRolePolicy",
-            "iam:DetachRolePolicy",
-            "iam:PutRolePolicy",
-            "iam:TagPolicy",
-            "iam:TagRole",
-            "iam:UntagPolicy",
-            "iam:UntagRole",
-            "iam:UpdateAssumeRolePolicy",
-            "iam:UpdateRole",
+        Grant(
+            "RdsServiceLinkedRole",
+            ("iam:CreateServiceLinkedRole",),
+            ("arn:aws:iam::{account}:role/aws-service-role/rds.amazonaws.com/*",),
+            conditions={"StringEquals": {"iam:AWSServiceName": "rds.amazonaws.com"}},
         ),
-        # The CI roles' own names do not start with the prefix, so the deployer
-        # cannot rewrite its own permissions.
-        resources=(
-            "arn:aws:iam::{account}:role/{prefix}-*",
-            "arn:aws:iam::{account}:policy/{prefix}-*",
+        Grant(
+            "AppSecrets",
+            (
+                "secretsmanager:CreateSecret",
+                "secretsmanager:DeleteSecret",
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetResourcePolicy",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:TagResource",
+                "secretsmanager:UntagResource",
+                "secretsmanager:UpdateSecretVersionStage",
+            ),
+            # AppSecrets names them "<prefix>-<stack>/<name>".
+            (_ARN.format(service="secretsmanager") + "secret:{name}/*",),
+        ),
+        Grant(
+            "RdsCreatesManagedSecret",
+            ("secretsmanager:CreateSecret", "secretsmanager:TagResource"),
+            (_RDS_MANAGED_ARN,),
+            conditions={
+                "StringLike": {"aws:RequestTag/aws:rds:primaryDBInstanceArn": _RDS_INSTANCE_OWNER}
+            },
+        ),
+        Grant(
+            "RdsRotatesManagedSecret",
+            ("secretsmanager:RotateSecret",),
+            (_RDS_MANAGED_ARN,),
+            conditions={
+                "StringLike": {"aws:ResourceTag/aws:rds:primaryDBInstanceArn": _RDS_INSTANCE_OWNER}
+            },
+        ),
+        Grant(
+            "KmsCreateKey",
+            ("kms:CreateKey",),
+            ("*",),
+            conditions=_REQUEST_TAGGED,
+            wildcard_reason="kms:CreateKey supports no resource type (the key does not exist yet)",
+        ),
+        Grant(
+            "KmsTaggedKeys",
+            (
+                "kms:EnableKeyRotation",
+                "kms:GetKeyPolicy",
+                "kms:GetKeyRotationStatus",
+                "kms:ListResourceTags",
+                "kms:PutKeyPolicy",
+                "kms:ScheduleKeyDeletion",
+                "kms:TagResource",
+                "kms:UntagResource",
+                "kms:UpdateKeyDescription",
+            ),
+            (_ARN.format(service="kms") + "key/*",),
+            conditions=_TAGGED,
+        ),
+        # Metadata only, on any key: RDS looks up the AWS-managed aws/secretsmanager
+        # key (untagged) in the caller's name.
+        Grant("KmsDescribeKeys", ("kms:DescribeKey",), (_ARN.format(service="kms") + "key/*",)),
+    ),
+    "compute": (
+        Grant(
+            "LambdaFunctions",
+            (
+                "lambda:AddPermission",
+                "lambda:CreateFunction",
+                "lambda:DeleteFunction",
+                "lambda:DeleteFunctionConcurrency",
+                "lambda:DeleteFunctionEventInvokeConfig",
+                "lambda:GetFunction",
+                "lambda:GetFunctionCodeSigningConfig",
+                "lambda:GetFunctionEventInvokeConfig",
+                "lambda:GetPolicy",
+                "lambda:ListVersionsByFunction",
+                "lambda:PutFunctionConcurrency",
+                "lambda:PutFunctionEventInvokeConfig",
+                "lambda:RemovePermission",
+                "lambda:TagResource",
+                "lambda:UntagResource",
+                "lambda:UpdateFunctionCode",
+                "lambda:UpdateFunctionConfiguration",
+                "lambda:UpdateFunctionEventInvokeConfig",
+            ),
+            (_ARN.format(service="lambda") + "function:{name}-*",),
+        ),
+        Grant(
+            "HttpApis",
+            (
+                "apigateway:DELETE",
+                "apigateway:GET",
+                "apigateway:PATCH",
+                "apigateway:POST",
+                "apigateway:PUT",
+            ),
+            # API ids are generated; API Gateway V2 authorizes by path.
+            (
+                "arn:aws:apigateway:*::/apis",
+                "arn:aws:apigateway:*::/apis/*",
+                "arn:aws:apigateway:*::/tags/*",
+            ),
+        ),
+    ),
+    "iam": (
+        # The actions that take iam:PermissionsBoundary: a role is created or
+        # given policies only with the function boundary on it.
+        Grant(
+            "RolesWithBoundary",
+            (
+                "iam:CreateRole",
+                "iam:DeleteRolePolicy",
+                "iam:PutRolePermissionsBoundary",
+                "iam:PutRolePolicy",
+            ),
+            ("arn:aws:iam::{account}:role/{name}-*",),
+            conditions={"StringEquals": {"iam:PermissionsBoundary": "{boundary}"}},
+        ),
+        Grant(
+            "StackRoles",
+            (
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
+                "iam:ListRolePolicies",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRoleDescription",
+            ),
+            ("arn:aws:iam::{account}:role/{name}-*",),
+        ),
+        Grant(
+            "PassStackRoles",
+            ("iam:PassRole",),
+            ("arn:aws:iam::{account}:role/{name}-*",),
+            # Only Lambda runs the stacks' roles (no RDS enhanced monitoring role).
+            conditions={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        ),
+        Grant(
+            "NoBoundaryRemoval",
+            ("iam:DeleteRolePermissionsBoundary",),
+            ("arn:aws:iam::{account}:role/*",),
+            effect="Deny",
+        ),
+        # Defence in depth: no Allow above matches these, and none ever may.
+        Grant(
+            "NoChangesToCiIdentities",
+            (
+                "iam:AttachRolePolicy",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicy",
+                "iam:DeletePolicyVersion",
+                "iam:DeleteRole",
+                "iam:DeleteRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:PutRolePermissionsBoundary",
+                "iam:PutRolePolicy",
+                "iam:SetDefaultPolicyVersion",
+                "iam:TagPolicy",
+                "iam:TagRole",
+                "iam:UntagPolicy",
+                "iam:UntagRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+            ),
+            (
+                "arn:aws:iam::{account}:role/{ci}-*",
+                "arn:aws:iam::{account}:policy/{ci}-*",
+                "{boundary}",
+            ),
+            effect="Deny",
         ),
     ),
 }
 
-# pulumi-aws module -> the IAM services its resource types call.
-SERVICES_BY_MODULE: Mapping[str, tuple[str, ...]] = {
-    "apigatewayv2": ("apigateway",),
-    "cloudwatch": ("cloudwatch", "logs"),
+# Granted although no resource type lists them, each with the reason.
+EXTRA_ACTIONS: Mapping[str, str] = {
+    "ec2:DescribeAvailabilityZones": (
+        "the aws.get_availability_zones invoke in stacks/aws/network.py (preview and up)"
+    ),
 }
 
-# Managed policies hold at most 6,144 characters and a role takes ten, so
-# services are grouped into a few policies rather than one each.
-POLICY_GROUPS: Mapping[str, tuple[str, ...]] = {
-    "storage": ("s3", "dynamodb", "sqs"),
-    "network": ("ec2",),
-    "data": ("rds", "secretsmanager", "kms"),
-    "observability": ("cloudwatch", "logs", "sns"),
-    "compute": ("lambda", "apigateway", "iam"),
-}
+# What the stacks' function roles may ever be given: the permissions boundary.
+# Each stack role policy (stacks/aws/lambda_function.py and its callers) must
+# fit inside it; a test checks every action and resource of the synthesized stacks.
+BOUNDARY: tuple[Grant, ...] = (
+    Grant(
+        "FunctionLogs",
+        ("logs:CreateLogStream", "logs:PutLogEvents"),
+        (_ARN.format(service="logs") + "log-group:/aws/lambda/{name}-*",),
+    ),
+    Grant(
+        "FunctionObjects",
+        ("s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+        ("arn:aws:s3:::{name}-*", "arn:aws:s3:::{name}-*/*"),
+    ),
+    Grant(
+        "FunctionTables",
+        ("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"),
+        (_ARN.format(service="dynamodb") + "table/{name}-*",),
+    ),
+    Grant("FunctionQueues", ("sqs:SendMessage",), (_ARN.format(service="sqs") + "{name}-*",)),
+    Grant(
+        "FunctionAppSecrets",
+        ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+        (_ARN.format(service="secretsmanager") + "secret:{name}/*",),
+    ),
+    Grant(
+        "FunctionDatabaseSecret",
+        ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+        (_RDS_MANAGED_ARN,),
+        conditions={
+            "StringLike": {"aws:ResourceTag/aws:rds:primaryDBInstanceArn": _RDS_INSTANCE_OWNER}
+        },
+    ),
+    Grant(
+        "FunctionNetworkInterfaces",
+        (
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:CreateNetworkInterface",
+            "ec2:DeleteNetworkInterface",
+            "ec2:UnassignPrivateIpAddresses",
+        ),
+        (_EC2 + "network-interface/*", _EC2 + "subnet/*", _EC2 + "security-group/*"),
+    ),
+    Grant(
+        "FunctionDescribeNetworking",
+        ("ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"),
+        ("*",),
+        wildcard_reason="EC2 Describe* actions support no resource-level permissions",
+    ),
+)
 
-# PassRole only towards the services that run the stacks' roles.
-PASS_ROLE_SERVICES = ("lambda.amazonaws.com", "monitoring.rds.amazonaws.com")
-# The first RDS instance in an account creates RDS's service-linked role.
-SERVICE_LINKED_ROLES = ("rds.amazonaws.com",)
+
+def deploy_actions() -> frozenset[str]:
+    """Every action some Allow grant of the deploy role names."""
+    return frozenset(
+        action
+        for grants in DEPLOY.values()
+        for grant in grants
+        if grant.effect == "Allow"
+        for action in grant.actions
+    )
 
 
-def services_for_type(type_token: str) -> tuple[str, ...]:
-    """The IAM services a pulumi-aws resource type (``aws:s3/bucket:Bucket``) calls."""
-    module = type_token.split(":")[1].split("/")[0]
-    return SERVICES_BY_MODULE.get(module, (module,))
+# Pulumi's DIY (S3) backend layout, from pulumi/pulumi pkg/backend/diy/store.go
+# (projectReferenceStore) and lock.go @ 629507419e58b1ab7f3ee06265ebedacb27a7984:
+# .pulumi/stacks/<project>/<stack>.json[.gz|.zst] (plus .bak), .pulumi/locks/
+# <organization/project/stack>/<lock-id>.json, .pulumi/history|backups|journal/
+# <project>/<stack>/..., and .pulumi/meta.yaml (the store's format version).
+STATE_ROOT = ".pulumi/"
+STATE_META = ".pulumi/meta.yaml"
 
 
-# Pulumi's S3 backend keeps lock files under this key prefix; previews take one too.
-STATE_LOCK_PREFIX = ".pulumi/locks/"
-STATE_WRITE = ("s3:DeleteObject", "s3:PutObject")
+def state_stack_keys(project: str, stack: str) -> tuple[str, ...]:
+    """Key patterns a preview of one stack reads: its checkpoint and its locks."""
+    return (
+        f".pulumi/stacks/{project}/{stack}.json*",
+        f".pulumi/locks/organization/{project}/{stack}/*",
+    )
+
+
+def state_lock_keys(project: str, stack: str) -> str:
+    """Key pattern of one stack's lock files, which a preview writes and deletes."""
+    return f".pulumi/locks/organization/{project}/{stack}/*"

@@ -12,6 +12,9 @@ _GCP_PROJECT = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
 _BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 _BRANCH = r"[A-Za-z0-9._/-]{1,100}"
 _TAG_VALUE = r"[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,62}"
+_EMAIL = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+# The stacks the deploy role serves; their names prefix every stack resource.
+DEPLOY_STACKS = ("dev", "prod")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class BootstrapSettings:
     gcp_project: str
     # Projects the stacks deploy into (dev and prod); empty switches GCP off.
     gcp_target_projects: tuple[str, ...]
+    # The account's one billing alarm: monthly estimated charges (USD) above which
+    # it notifies these addresses.
+    billing_alarm_usd: int = 0
+    billing_alarm_emails: tuple[str, ...] = ()
     # Written to the owner and cost-centre tags, as on every stack resource.
     owner: str = ""
     cost_centre: str = ""
@@ -91,7 +98,21 @@ def load_bootstrap_settings() -> BootstrapSettings:
             item=lambda v: bool(re.fullmatch(_GCP_PROJECT, v)),
             allowed="a GCP project id",
         ),
+        billing_alarm_usd=cfg.integer("billingAlarmUsd", minimum=1, maximum=1_000_000),
+        billing_alarm_emails=cfg.string_list(
+            "billingAlarmEmails",
+            item=lambda v: bool(re.fullmatch(_EMAIL, v)),
+            allowed="an email address",
+        ),
     )
+    # Stack grants cover "<prefix>-<stack>-*"; the state bucket must stay outside them.
+    for stack in DEPLOY_STACKS:
+        if settings.state_bucket.startswith(f"{settings.resource_prefix}-{stack}-"):
+            cfg.problem(
+                "stateBucket",
+                f"is inside the {stack} stack's names ({settings.resource_prefix}-{stack}-*), "
+                "which the deploy role may delete",
+            )
     if settings.gcp and not settings.gcp_project:
         cfg.problem("gcpTargetProjects", "is set but gcp:project (the pool's project) is not")
     cfg.problems += gcp_cfg.problems + aws_cfg.problems

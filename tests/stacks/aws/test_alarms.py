@@ -1,4 +1,4 @@
-"""Alarm topics and the billing alarm: every alarm notifies an encrypted topic in its region."""
+"""Alarm topics: every alarm notifies an encrypted topic in its region (billing: bootstrap)."""
 
 import json
 
@@ -23,17 +23,15 @@ def test_every_alarm_notifies_a_topic_in_its_own_region(dev: SynthResult) -> Non
         assert _region_of(dev, alarm) == _region_of(dev, topics[action]) == action.split(":")[3]
 
 
-def test_billing_alarm_lives_in_us_east_1(dev: SynthResult) -> None:
-    """EstimatedCharges exists only in us-east-1; the threshold comes from config."""
-    (alarm,) = [
-        a
-        for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-        if a.inputs.get("metricName") == "EstimatedCharges"
-    ]
-    assert _region_of(dev, alarm) == "us-east-1"
-    assert alarm.inputs["namespace"] == "AWS/Billing"
-    assert alarm.inputs["dimensions"] == {"Currency": "USD"}
-    assert alarm.inputs["threshold"] == int(dev.config["crosscloud:billingAlarmUsd"])
+def test_stacks_create_no_billing_alarm(synths: dict[str, SynthResult]) -> None:
+    """Estimated charges are account-wide: the bootstrap owns the one billing alarm."""
+    for result in synths.values():
+        metrics = {
+            a.inputs.get("metricName")
+            for a in result.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        }
+        assert "EstimatedCharges" not in metrics
+        assert "crosscloud:billingAlarmUsd" not in result.config
 
 
 def test_topics_are_encrypted_with_a_key_cloudwatch_may_use(dev: SynthResult) -> None:
@@ -51,9 +49,9 @@ def test_topics_are_encrypted_with_a_key_cloudwatch_may_use(dev: SynthResult) ->
 
 
 def test_email_subscriptions_follow_config() -> None:
-    """Each alarm email subscribes to both topics (regional and billing)."""
+    """Each alarm email subscribes to the stack's alarm topic, once."""
     emails = ["a@crosscloud.offline", "b@crosscloud.offline"]
     result = synth("dev", overrides={"crosscloud:alarmEmails": emails})
     subscriptions = result.of_type("aws:sns/topicSubscription:TopicSubscription")
-    assert sorted(s.inputs["endpoint"] for s in subscriptions) == sorted(emails * 2)
+    assert sorted(s.inputs["endpoint"] for s in subscriptions) == sorted(emails)
     assert {s.inputs["protocol"] for s in subscriptions} == {"email"}

@@ -98,10 +98,10 @@ def test_synth_is_deterministic(dev: SynthResult) -> None:
 
 
 def test_local_stack_sends_every_call_to_the_emulator(synths: dict[str, SynthResult]) -> None:
-    """The local stack's providers target moto with path-style S3 and no account lookups."""
+    """The local stack's one provider (no billing region now) targets moto, path-style S3."""
     local = synths["local"]
     providers = local.of_type("pulumi:providers:aws")
-    assert len(providers) == 2
+    assert len(providers) == 1
     for provider in providers:
         (endpoints,) = json.loads(provider.inputs["endpoints"])
         assert set(endpoints.values()) == {"http://127.0.0.1:5000"}

@@ -12,8 +12,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from stacks.bootstrap import aws_permissions, gcp_permissions
-from tooling.mock_cloud import ACCOUNT_ID
+from stacks.bootstrap import aws_permissions, gcp_permissions, required_actions
 from tooling.synth import ROOT, Resource, SynthResult, synth
 
 BOOTSTRAP = ROOT / "bootstrap"
@@ -87,7 +86,7 @@ def test_no_policy_allows_a_wildcard_action(boot: SynthResult) -> None:
     documents += [
         json.loads(r.inputs["assumeRolePolicy"]) for r in boot.of_type("aws:iam/role:Role")
     ]
-    assert len(documents) == 14
+    assert len(documents) == 17
     for document in documents:
         for statement in document["Statement"]:
             actions = statement["Action"]
@@ -96,25 +95,26 @@ def test_no_policy_allows_a_wildcard_action(boot: SynthResult) -> None:
 
 
 def test_wildcard_resources_only_where_a_reason_is_written(boot: SynthResult) -> None:
-    """Resource '*' appears only for the services that cannot be scoped (EC2 ids, KMS keys)."""
+    """Resource '*' appears only for actions AWS cannot scope, each grant with its reason."""
     unscoped = {
         statement["Sid"]
         for document in _policies(boot, "deploy").values()
         for statement in document["Statement"]
         if "*" in statement["Resource"]
     }
-    assert unscoped == {"Ec2Deploy", "KmsDeploy"}
-    for service in ("ec2", "kms"):
-        assert aws_permissions.SERVICES[service].wildcard_reason
+    assert unscoped == {"Ec2Describe", "KmsCreateKey", "LogsUnscoped"}
+    grants = {g.sid: g for grants in aws_permissions.DEPLOY.values() for g in grants}
+    for sid in unscoped:
+        assert len(grants[sid].wildcard_reason) > 40, sid
 
 
 def test_preview_role_only_reads(boot: SynthResult) -> None:
     """Preview may only Describe/Get/List, plus taking a lock in the state bucket."""
     for name, document in _policies(boot, "preview").items():
         for statement in document["Statement"]:
-            if statement["Sid"] == "StateWrite":
+            if statement["Sid"] == "StateLock":
                 assert statement["Resource"] == [
-                    "arn:aws:s3:::crosscloud-pulumi-state/.pulumi/locks/*"
+                    "arn:aws:s3:::crosscloud-pulumi-state/.pulumi/locks/organization/crosscloud/dev/*"
                 ]
                 continue
             for action in statement["Action"]:
@@ -122,20 +122,102 @@ def test_preview_role_only_reads(boot: SynthResult) -> None:
                 assert verb.startswith(PREVIEW_VERBS) or action == "apigateway:GET", (name, action)
 
 
+def _statement(boot: SynthResult, policy: str, sid: str) -> dict[str, Any]:
+    """One statement of one managed policy, by resource name and Sid."""
+    document = json.loads(boot.one("aws:iam/policy:Policy", policy).inputs["policy"])
+    return next(s for s in document["Statement"] if s["Sid"] == sid)
+
+
 def test_deploy_iam_cannot_reach_the_ci_roles(boot: SynthResult) -> None:
-    """The deployer manages only roles under the stacks' prefix, which the CI roles are not."""
-    compute = _policies(boot, "deploy")["github-aws-deploy-compute"]
-    iam = next(s for s in compute["Statement"] if s["Sid"] == "IamDeploy")
-    assert iam["Resource"] == [
-        "arn:aws:iam::123456789012:role/crosscloud-*",
-        "arn:aws:iam::123456789012:policy/crosscloud-*",
+    """The deployer manages only the stacks' roles, passes them only to Lambda, and is
+    explicitly denied the CI roles, their policies and the boundary."""
+    stack_roles = [
+        "arn:aws:iam::123456789012:role/crosscloud-dev-*",
+        "arn:aws:iam::123456789012:role/crosscloud-prod-*",
     ]
+    for sid in ("RolesWithBoundary", "StackRoles", "PassStackRoles"):
+        assert _statement(boot, "github-aws-deploy-iam", sid)["Resource"] == stack_roles
     for kind in ("preview", "deploy"):
-        assert not _role(boot, kind).inputs["name"].startswith("crosscloud-")
-    pass_role = next(s for s in compute["Statement"] if s["Sid"] == "PassStackRoles")
+        assert _role(boot, kind).inputs["name"].startswith("github-actions-crosscloud-")
+    pass_role = _statement(boot, "github-aws-deploy-iam", "PassStackRoles")
     assert pass_role["Condition"] == {
-        "StringEquals": {"iam:PassedToService": list(aws_permissions.PASS_ROLE_SERVICES)}
+        "StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}
     }
+    deny = _statement(boot, "github-aws-deploy-iam", "NoChangesToCiIdentities")
+    assert deny["Effect"] == "Deny"
+    assert set(deny["Resource"]) == {
+        "arn:aws:iam::123456789012:role/github-actions-crosscloud-*",
+        "arn:aws:iam::123456789012:policy/github-actions-crosscloud-*",
+        BOUNDARY_ARN,
+    }
+    assert {"iam:CreatePolicyVersion", "iam:PutRolePolicy", "iam:AttachRolePolicy"} <= set(
+        deny["Action"]
+    )
+
+
+BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/github-actions-crosscloud-function-boundary"
+
+
+def test_roles_are_created_and_changed_only_with_the_boundary(boot: SynthResult) -> None:
+    """CreateRole and every policy change need iam:PermissionsBoundary = the function boundary,
+    which no grant may remove, and which the bootstrap creates under exactly that ARN."""
+    boundary = boot.one("aws:iam/policy:Policy", "github-aws-function-boundary")
+    assert boundary.state["arn"] == BOUNDARY_ARN
+    with_boundary = _statement(boot, "github-aws-deploy-iam", "RolesWithBoundary")
+    assert with_boundary["Condition"] == {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY_ARN}}
+    # Every action that takes the iam:PermissionsBoundary key is under the condition.
+    assert set(with_boundary["Action"]) == {
+        "iam:CreateRole",
+        "iam:DeleteRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:PutRolePolicy",
+    }
+    unconditioned = {
+        action
+        for document in _policies(boot, "deploy").values()
+        for statement in document["Statement"]
+        if statement["Effect"] == "Allow" and statement["Sid"] != "RolesWithBoundary"
+        for action in statement["Action"]
+    }
+    assert not unconditioned & set(with_boundary["Action"])
+    assert "iam:AttachRolePolicy" not in unconditioned
+    removal = _statement(boot, "github-aws-deploy-iam", "NoBoundaryRemoval")
+    assert (removal["Effect"], removal["Action"]) == ("Deny", ["iam:DeleteRolePermissionsBoundary"])
+
+
+def test_every_stack_role_carries_the_boundary(synths: dict[str, SynthResult]) -> None:
+    """Each IAM role of every stack sets the boundary the bootstrap creates."""
+    roles = [r for stack in ("dev", "prod") for r in synths[stack].of_type("aws:iam/role:Role")]
+    assert len(roles) >= 4
+    assert {r.inputs.get("permissionsBoundary") for r in roles} == {BOUNDARY_ARN}
+
+
+def _allows(statements: list[dict[str, Any]], action: str, arn: str) -> bool:
+    """Whether some Allow statement names the action and a resource pattern matching the ARN."""
+    return any(
+        s["Effect"] == "Allow"
+        and action in s["Action"]
+        and any(fnmatch.fnmatchcase(arn, pattern) for pattern in s["Resource"])
+        for s in statements
+    )
+
+
+def test_stack_role_policies_fit_inside_the_boundary(
+    boot: SynthResult, synths: dict[str, SynthResult]
+) -> None:
+    """Every action on every resource a stack role policy grants, the boundary allows too."""
+    boundary = json.loads(
+        boot.one("aws:iam/policy:Policy", "github-aws-function-boundary").inputs["policy"]
+    )["Statement"]
+    checked = 0
+    for stack in ("dev", "prod"):
+        for role_policy in synths[stack].of_type("aws:iam/rolePolicy:RolePolicy"):
+            for statement in json.loads(role_policy.inputs["policy"])["Statement"]:
+                for action in statement["Action"]:
+                    for arn in statement["Resource"]:
+                        assert _allows(boundary, action, arn), (role_policy.name, action, arn)
+                        checked += 1
+    assert checked >= 20
 
 
 def test_policies_fit_iam_limits(boot: SynthResult) -> None:
@@ -150,54 +232,217 @@ def test_policies_fit_iam_limits(boot: SynthResult) -> None:
         assert 1 <= count <= ROLE_ATTACHMENTS_MAX
 
 
-def test_deploy_role_covers_every_aws_resource_type(synths: dict[str, SynthResult]) -> None:
-    """Each AWS resource type the stacks register calls services the deploy role has."""
-    types = {
+def _aws_types(synths: dict[str, SynthResult]) -> set[str]:
+    """Every AWS resource type the dev and prod stacks register."""
+    return {
         r.type
-        for result in synths.values()
-        for r in result.resources
+        for stack in ("dev", "prod")
+        for r in synths[stack].resources
         if r.type.startswith("aws:") and r.custom
     }
-    missing = {
-        t: s
-        for t in types
-        for s in aws_permissions.services_for_type(t)
-        if s not in aws_permissions.SERVICES
+
+
+def _granted(boot: SynthResult, kind: str) -> set[str]:
+    """Every action an Allow statement of one role names."""
+    return {
+        action
+        for document in _policies(boot, kind).values()
+        for statement in document["Statement"]
+        if statement["Effect"] == "Allow"
+        for action in statement["Action"]
     }
-    assert types
-    assert missing == {}
 
 
-# Types whose mock ARN has the real format, so a deploy-role pattern can be checked against it.
-NAMED_TYPES = (
-    "aws:cloudwatch/logGroup:LogGroup",
-    "aws:dynamodb/table:Table",
-    "aws:iam/role:Role",
-    "aws:lambda/function:Function",
-    "aws:rds/instance:Instance",
-    "aws:s3/bucket:Bucket",
-    "aws:secretsmanager/secret:Secret",
-    "aws:sns/topic:Topic",
-    "aws:sqs/queue:Queue",
-)
+def test_deploy_role_covers_every_aws_resource_type(
+    boot: SynthResult, synths: dict[str, SynthResult]
+) -> None:
+    """Each AWS type of dev and prod has a required-actions entry, and the deploy role
+    allows every action of it."""
+    types = _aws_types(synths)
+    assert len(types) >= 30
+    assert types - set(required_actions.REQUIRED) == set()
+    granted = _granted(boot, "deploy")
+    missing = {t: required_actions.required_actions(t) - granted for t in types}
+    assert {t: m for t, m in missing.items() if m} == {}
+
+
+def test_deploy_role_grants_nothing_unrequired(boot: SynthResult) -> None:
+    """No more: every granted action is required by some type, is a state-backend action,
+    or is listed with its reason."""
+    state = {"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}
+    stack_grants = {
+        action
+        for name, document in _policies(boot, "deploy").items()
+        if not name.endswith("-state")
+        for statement in document["Statement"]
+        if statement["Effect"] == "Allow"
+        for action in statement["Action"]
+    }
+    extra = stack_grants - required_actions.all_required_actions()
+    assert extra == set(aws_permissions.EXTRA_ACTIONS)
+    assert all(len(reason) > 20 for reason in aws_permissions.EXTRA_ACTIONS.values())
+    state_grants = _granted(boot, "deploy") - stack_grants
+    assert state_grants <= state
+
+
+def test_required_actions_cite_their_source() -> None:
+    """Each entry names a pike file or provider source at a commit; every exclusion removes
+    an action the source really lists, and every change carries a reason."""
+    for token, entry in required_actions.REQUIRED.items():
+        assert entry.terraform.startswith("aws_"), token
+        assert re.search(r"[0-9a-f]{40}", entry.source) or "Service Authorization" in entry.source
+        assert set(entry.excluded) <= set(entry.actions), token
+        assert all(len(reason) > 20 for reason in (*entry.excluded.values(), *entry.added.values()))
+        for action in entry.required:
+            assert re.fullmatch(r"[a-z0-9-]+:[A-Za-z0-9]+", action), action
+
+
+def test_issue_actions_are_granted(boot: SynthResult) -> None:
+    """The calls the provider makes that were missing before are granted (issue #3)."""
+    granted = _granted(boot, "deploy")
+    assert {
+        "lambda:PutFunctionEventInvokeConfig",
+        "logs:CreateLogDelivery",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "route53:AssociateVPCWithHostedZone",
+    } <= granted
+    describe = _statement(boot, "github-aws-deploy-observability", "LogsUnscoped")
+    assert "logs:DescribeLogGroups" in describe["Action"]
+    assert describe["Resource"] == ["*"]
+    rds = _statement(boot, "github-aws-deploy-data", "RdsResources")
+    assert "arn:aws:rds:*:123456789012:og:default:postgres-16" in rds["Resource"]
+
+
+# Types whose mock ARN has the real format, so a deploy-role pattern can be checked
+# against it, with an action of each that is authorized on the resource itself.
+NAMED_TYPES = {
+    "aws:cloudwatch/logGroup:LogGroup": "logs:DeleteLogGroup",
+    "aws:dynamodb/table:Table": "dynamodb:DeleteTable",
+    "aws:iam/role:Role": "iam:DeleteRole",
+    "aws:lambda/function:Function": "lambda:DeleteFunction",
+    "aws:rds/instance:Instance": "rds:DeleteDBInstance",
+    "aws:s3/bucket:Bucket": "s3:DeleteBucket",
+    "aws:secretsmanager/secret:Secret": "secretsmanager:DeleteSecret",
+    "aws:sns/topic:Topic": "sns:DeleteTopic",
+    "aws:sqs/queue:Queue": "sqs:DeleteQueue",
+}
 
 
 def test_deploy_role_resource_patterns_match_the_stacks_arns(
-    synths: dict[str, SynthResult],
+    boot: SynthResult, synths: dict[str, SynthResult]
 ) -> None:
-    """The name-scoped ARN patterns really cover what the stacks create (IAM ``*`` spans ``/``)."""
-    checked = 0
-    for result in synths.values():
-        for resource in (r for r in result.resources if r.type in NAMED_TYPES):
+    """The name-scoped patterns cover what dev and prod create (IAM ``*`` spans ``/``)."""
+    statements = [
+        s for document in _policies(boot, "deploy").values() for s in document["Statement"]
+    ]
+    checked = set()
+    for stack in ("dev", "prod"):
+        for resource in (r for r in synths[stack].resources if r.type in NAMED_TYPES):
             arn = str(resource.state["arn"])
-            patterns = [
-                pattern.format(prefix="crosscloud", account=ACCOUNT_ID)
-                for service in aws_permissions.services_for_type(resource.type)
-                for pattern in aws_permissions.SERVICES[service].resources
-            ]
-            assert any(fnmatch.fnmatchcase(arn, p) for p in patterns), (arn, patterns)
-            checked += 1
-    assert checked >= len(NAMED_TYPES)
+            assert _allows(statements, NAMED_TYPES[resource.type], arn), arn
+            checked.add(resource.type)
+    assert checked == set(NAMED_TYPES)
+
+
+def test_state_bucket_is_out_of_reach_of_stack_grants(boot: SynthResult) -> None:
+    """Only the state statements name the Pulumi state bucket; no stack grant's pattern
+    matches it or its objects."""
+    bucket = "arn:aws:s3:::crosscloud-pulumi-state"
+    for kind in ("preview", "deploy"):
+        for name, document in _policies(boot, kind).items():
+            if name.endswith("-state"):
+                continue
+            for statement in document["Statement"]:
+                if statement["Effect"] != "Allow":
+                    continue
+                for pattern in statement["Resource"]:
+                    if pattern == "*":
+                        assert not any(a.startswith("s3:") for a in statement["Action"])
+                        continue
+                    for arn in (bucket, f"{bucket}/.pulumi/stacks/crosscloud/prod.json"):
+                        assert not fnmatch.fnmatchcase(arn, pattern), (name, pattern)
+
+
+def test_preview_role_reads_only_the_dev_stack(boot: SynthResult) -> None:
+    """PR previews read dev's state and resources only: no prod name or state key anywhere."""
+    for document in _policies(boot, "preview").values():
+        assert "prod" not in json.dumps(document)
+    read = _statement(boot, "github-aws-preview-state", "StateRead")
+    assert read["Resource"] == [
+        "arn:aws:s3:::crosscloud-pulumi-state/.pulumi/meta.yaml",
+        "arn:aws:s3:::crosscloud-pulumi-state/.pulumi/stacks/crosscloud/dev.json*",
+        "arn:aws:s3:::crosscloud-pulumi-state/.pulumi/locks/organization/crosscloud/dev/*",
+    ]
+
+
+def test_kms_and_ec2_writes_need_the_stacks_tag(boot: SynthResult) -> None:
+    """Key administration and EC2 writes apply only to resources tagged project=crosscloud
+    (or created with that tag in the same request)."""
+    tagged = {"StringEquals": {"aws:ResourceTag/project": "crosscloud"}}
+    request = {"StringEquals": {"aws:RequestTag/project": "crosscloud"}}
+    assert _statement(boot, "github-aws-deploy-data", "KmsTaggedKeys")["Condition"] == tagged
+    assert _statement(boot, "github-aws-deploy-data", "KmsCreateKey")["Condition"] == request
+    assert _statement(boot, "github-aws-deploy-network", "Ec2ManageTagged")["Condition"] == tagged
+    for sid in ("Ec2CreateVpc", "Ec2CreateInVpc"):
+        assert _statement(boot, "github-aws-deploy-network", sid)["Condition"] == request
+    ec2_writes = {
+        a
+        for s in json.loads(
+            boot.one("aws:iam/policy:Policy", "github-aws-deploy-network").inputs["policy"]
+        )["Statement"]
+        if "Condition" not in s
+        for a in s["Action"]
+        if a.startswith("ec2:")
+    }
+    assert all(a.startswith("ec2:Describe") for a in ec2_writes)
+
+
+def test_rds_secrets_only_of_the_stacks_instances(boot: SynthResult) -> None:
+    """rds!db-* secrets are reachable only when RDS tagged them with a stack instance's ARN."""
+    owners = [
+        "arn:aws:rds:*:123456789012:db:crosscloud-dev-*",
+        "arn:aws:rds:*:123456789012:db:crosscloud-prod-*",
+    ]
+    for document in [*_policies(boot, "deploy").values(), *_policies(boot, "function").values()]:
+        for statement in document["Statement"]:
+            if any("rds!db-" in r for r in statement["Resource"]):
+                values = next(iter(statement["Condition"]["StringLike"].values()))
+                assert values == owners, statement["Sid"]
+
+
+def test_bad_state_bucket_inside_stack_names_is_refused() -> None:
+    """A state bucket named like a stack resource would be deletable: refused by key."""
+    with pytest.raises(pulumi.RunError, match="crosscloud-bootstrap:stateBucket"):
+        synth(
+            "main",
+            root=BOOTSTRAP,
+            overrides={"crosscloud-bootstrap:stateBucket": "crosscloud-dev-state"},
+        )
+
+
+def test_one_billing_alarm_per_account_in_us_east_1(boot: SynthResult) -> None:
+    """The bootstrap owns the account's billing alarm: us-east-1, threshold from its config,
+    notifying an encrypted topic beside it."""
+    (alarm,) = boot.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarm.inputs["namespace"] == "AWS/Billing"
+    assert alarm.inputs["metricName"] == "EstimatedCharges"
+    assert alarm.inputs["threshold"] == 600
+    provider = boot.by_urn(alarm.provider.rsplit("::", 1)[0])
+    assert provider.inputs["region"] == "us-east-1"
+    (topic,) = boot.of_type("aws:sns/topic:Topic")
+    assert alarm.inputs["alarmActions"] == [topic.state["arn"]]
+    assert topic.inputs["kmsMasterKeyId"]
+
+
+def test_billing_alarm_emails_subscribe() -> None:
+    """Each billingAlarmEmails address subscribes to the billing topic."""
+    emails = ["billing@crosscloud.offline"]
+    result = synth(
+        "main", root=BOOTSTRAP, overrides={"crosscloud-bootstrap:billingAlarmEmails": emails}
+    )
+    subscriptions = result.of_type("aws:sns/topicSubscription:TopicSubscription")
+    assert [s.inputs["endpoint"] for s in subscriptions] == emails
 
 
 def test_pool_provider_accepts_only_this_repository(boot: SynthResult) -> None:
@@ -292,7 +537,8 @@ def test_deploy_account_covers_every_gcp_resource_type(synths: dict[str, SynthRe
 def test_every_resource_is_a_child_of_its_component(boot: SynthResult) -> None:
     """Components own their resources (the tagging provider belongs to the program itself)."""
     components = {r.urn for r in boot.resources if not r.custom}
-    assert len(components) == 2
+    # The two CI components, the billing alarm and its alarm topic.
+    assert len(components) == 4
     for resource in boot.resources:
         if resource.custom and not resource.type.startswith("pulumi:providers:"):
             assert resource.parent in components, resource.name
@@ -340,11 +586,14 @@ def test_ci_identities_carry_the_required_tags(boot: SynthResult) -> None:
     """The pack's tag policy passes: the roles and OIDC provider get the stack's tags."""
     from tooling.policy_check import evaluate
 
-    (provider,) = boot.of_type("pulumi:providers:aws")
-    tags = json.loads(provider.inputs["defaultTags"])["tags"]
-    assert tags["project"] == "crosscloud-bootstrap"
-    assert (tags["owner"], tags["cost-centre"]) == ("platform-team", "cc-1001")
+    providers = boot.of_type("pulumi:providers:aws")
+    assert len(providers) == 2
+    for provider in providers:
+        tags = json.loads(provider.inputs["defaultTags"])["tags"]
+        assert tags["project"] == "crosscloud-bootstrap"
+        assert (tags["owner"], tags["cost-centre"]) == ("platform-team", "cc-1001")
+    urns = {p.urn for p in providers}
     for resource in boot.resources:
         if resource.custom and resource.type.startswith("aws:"):
-            assert resource.provider.rsplit("::", 1)[0] == provider.urn, resource.name
+            assert resource.provider.rsplit("::", 1)[0] in urns, resource.name
     assert [v for v in evaluate(boot) if v.policy == "aws-required-tags"] == []

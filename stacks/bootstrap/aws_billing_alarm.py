@@ -1,4 +1,10 @@
-"""The account billing alarm, which can only live in us-east-1."""
+"""The account's one billing alarm, which can only live in us-east-1.
+
+Estimated charges are an account-wide metric, so the alarm belongs to the
+bootstrap project (once per account), not to each stack. AWS publishes the
+metric only once billing alerts are switched on in the account's billing
+preferences (docs/delivery.md).
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,7 +38,7 @@ class BillingAlarm(pulumi.ComponentResource):
         self, name: str, args: BillingAlarmArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         """Create the us-east-1 topic and the EstimatedCharges alarm."""
-        super().__init__("crosscloud:aws:BillingAlarm", name, None, opts)
+        super().__init__("crosscloud:bootstrap:BillingAlarm", name, None, opts)
         topic = AlarmTopic(
             f"{name}-topic",
             AlarmTopicArgs(emails=args.emails),
