@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 POSTGRES_VERSION = "POSTGRES_17"
 # Enterprise Plus (the default for PostgreSQL 16+) rejects shared-core and
 # custom tiers such as db-f1-micro and db-custom-2-7680.
@@ -98,7 +100,7 @@ class PostgresInstance(pulumi.ComponentResource):
             database_version=POSTGRES_VERSION,
             settings=settings,
             deletion_protection=args.deletion_protection,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=child_options(self, opts),
         )
         database = gcp.sql.Database(
             f"{name}-{DATABASE_NAME}",
@@ -107,7 +109,7 @@ class PostgresInstance(pulumi.ComponentResource):
             # The API's IAM user owns objects in it, so the Admin API cannot drop
             # it; it goes with the instance instead.
             deletion_policy="ABANDON",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=child_options(self, opts),
         )
         self.connection_name = self.instance.connection_name
         self.instance_name = self.instance.name

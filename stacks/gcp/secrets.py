@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 
 @dataclass(frozen=True)
 class AppSecretsArgs:
@@ -49,7 +51,7 @@ class AppSecrets(pulumi.ComponentResource):
     ) -> None:
         """Create a secret and a version per entry of ``args.values``."""
         super().__init__("crosscloud:gcp:AppSecrets", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = child_options(self, opts)
         self.stored: dict[str, StoredSecret] = {}
         for secret_name, value in sorted(args.values.items()):
             secret = gcp.secretmanager.Secret(
@@ -65,7 +67,7 @@ class AppSecrets(pulumi.ComponentResource):
                 secret_data=pulumi.Output.secret(value),
                 # A new value replaces the version; the secret (protected in
                 # prod) is what must survive, and rotation must not be blocked.
-                opts=pulumi.ResourceOptions(parent=self, protect=False),
+                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=False)),
             )
             self.stored[secret_name] = StoredSecret(secret=secret, version=version)
         self.ids = {key: stored.secret_id for key, stored in self.stored.items()}
