@@ -75,7 +75,7 @@ if settings.gcp:
             prod_environment=settings.prod_environment,
             resource_prefix=settings.resource_prefix,
             project=settings.gcp_project,
-            target_projects=settings.gcp_target_projects,
+            stacks=settings.gcp_stacks,
         ),
     )
     variables["GCP_WORKLOAD_IDENTITY_PROVIDER"] = gcp_ci.provider.name

@@ -115,6 +115,31 @@ class ConfigReader:
             return ()
         return tuple(values)
 
+    def string_map(
+        self,
+        name: str,
+        *,
+        key: Callable[[str], bool],
+        value: Callable[[str], bool],
+        allowed: str,
+    ) -> dict[str, str]:
+        """A map of strings to strings, each pair accepted by ``key`` and ``value``."""
+        raw = self._raw(name, False, f"a map of {allowed}")
+        if raw is None:
+            return {}
+        try:
+            values = json.loads(raw)
+        except json.JSONDecodeError:
+            values = None
+        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+            self.problem(name, f"got {raw!r}; allowed: a map of {allowed}")
+            return {}
+        bad = [(k, v) for k, v in values.items() if not key(k) or not value(v)]
+        if bad:
+            self.problem(name, f"got {bad[0][0]!r}: {bad[0][1]!r}; allowed: {allowed}")
+            return {}
+        return dict(values)
+
     def secret(self, name: str) -> pulumi.Output[str] | None:
         """A value that must have been set with ``pulumi config set --secret``."""
         if self._config.get(name) is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from stacks.config_reader import ConfigReader
+from stacks.gcp.accounts import build_account_id, runtime_account_id
 
 PROJECT = "crosscloud"
 
@@ -30,11 +31,14 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?")
 _GCP_MEMBER = re.compile(r"(user|serviceAccount|group|domain|principal|principalSet):\S+")
 _SECRET_NAME = re.compile(r"[a-z][a-zA-Z0-9]{2,62}")
-# Physical names are "crosscloud-<stack>-...". The tightest is the GCP service account id
-# "crosscloud-<stack>-api": 6-30 of [a-z]([-a-z0-9]*[a-z0-9]) (ValidateRFC1035Name(6, 30),
-# terraform-provider-google resource_google_service_account.go); RDS identifiers also refuse
-# upper case, "--" and a trailing "-" (validIdentifier, terraform-provider-aws rds/validate.go).
-STACK_NAME_MAX = 30 - len(f"{PROJECT}--api")
+# Physical names are "crosscloud-<stack>-...". The tightest are the GCP service account ids
+# "crosscloud-<stack>-api" and "-build": 6-30 of [a-z]([-a-z0-9]*[a-z0-9])
+# (ValidateRFC1035Name(6, 30), terraform-provider-google resource_google_service_account.go);
+# RDS identifiers also refuse upper case, "--" and a trailing "-" (validIdentifier,
+# terraform-provider-aws rds/validate.go).
+STACK_NAME_MAX = 30 - max(
+    len(account_id(f"{PROJECT}-")) for account_id in (runtime_account_id, build_account_id)
+)
 _STACK_NAME = re.compile(rf"[a-z](?:[a-z0-9]|-(?=[a-z0-9])){{0,{STACK_NAME_MAX - 1}}}")
 # Names reserved for documentation and testing (RFC 2606, RFC 6761): no mailbox
 # or Google identity exists there, so SNS never delivers and Google IAM refuses

@@ -12,6 +12,7 @@ import pulumi
 
 ACCOUNT_ID = "123456789012"
 AVAILABILITY_ZONE_SUFFIXES = ("a", "b", "c")
+GET_ACCOUNT = "gcp:serviceaccount/getAccount:getAccount"
 EC2_ID_PREFIXES = {
     "aws:ec2/securityGroup:SecurityGroup": "sg",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
@@ -80,9 +81,28 @@ class CloudMocks(pulumi.runtime.Mocks):
                 "id": f"projects/{self.gcp_project}",
             },
         }
+        if args.token == GET_ACCOUNT:
+            # The bootstrap creates the stacks' accounts; IAM answers by account id.
+            answers[args.token] = self._service_account(
+                str(args.args["accountId"]), str(args.args.get("project") or self.gcp_project)
+            )
         if args.token not in answers:
             raise NotImplementedError(f"the offline synth has no mock for invoke {args.token}")
         return answers[args.token], []
+
+    @staticmethod
+    def _service_account(account_id: str, project: str) -> dict[str, Any]:
+        """What IAM returns for a service account: its email, resource name and member."""
+        email = f"{account_id}@{project}.iam.gserviceaccount.com"
+        return {
+            "accountId": account_id,
+            "email": email,
+            "member": f"serviceAccount:{email}",
+            "name": f"projects/{project}/serviceAccounts/{email}",
+            "id": f"projects/{project}/serviceAccounts/{email}",
+            "uniqueId": "1" + _suffix(project, account_id),
+            "project": project,
+        }
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         """Return (id, state): the inputs plus the computed attributes the provider would add."""
@@ -242,6 +262,11 @@ class CloudMocks(pulumi.runtime.Mocks):
                     "name": f"projects/{project}/serviceAccounts/{email}",
                     "uniqueId": "1" + _suffix(typ, name),
                 }
+            case "gcp:artifactregistry/repository:Repository":
+                # The id is the full path; ``name`` is the short id (name_from_self_link).
+                repository = inputs.get("repositoryId") or auto
+                path = f"projects/{project}/locations/{region}/repositories/{repository}"
+                return path, state | {"name": repository}
             case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool":
                 # Pools and providers are named by project number, not id.
                 pool_id = inputs.get("workloadIdentityPoolId")

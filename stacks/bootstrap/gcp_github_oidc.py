@@ -1,12 +1,14 @@
 """GitHub Actions' way into Google Cloud: a workload identity pool and two service accounts."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
 from stacks.bootstrap import gcp_permissions as perms
+from stacks.bootstrap.gcp_stack_accounts import GcpStackAccounts, GcpStackAccountsArgs
 from stacks.bootstrap.github import (
     ISSUER_URL,
     deploy_subjects,
@@ -18,6 +20,15 @@ from stacks.bootstrap.github import (
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 # Token exchange (STS) and impersonation (IAM Credentials) must be on in the pool's project.
 FEDERATION_APIS = ("iam.googleapis.com", "iamcredentials.googleapis.com", "sts.googleapis.com")
+# What a stack needs on before it can enable anything itself (stacks/gcp/apis.py):
+# Service Usage to enable APIs, Resource Manager to read the project back, IAM
+# to hold the stack's service accounts. Also on in the pool's project, where the
+# CI service accounts live: Google bills some calls to the caller's own project.
+TARGET_PROJECT_APIS = (
+    "cloudresourcemanager.googleapis.com",
+    "iam.googleapis.com",
+    "serviceusage.googleapis.com",
+)
 
 
 @dataclass(frozen=True)
@@ -30,8 +41,14 @@ class GcpGithubOidcArgs:
     resource_prefix: str
     # Holds the pool and the CI service accounts.
     project: str
-    # The stacks' projects (dev, prod): the service accounts get their roles there.
-    target_projects: tuple[str, ...]
+    # Stack name -> its project (dev, prod): the CI service accounts get their
+    # roles there, and each stack's own service accounts are created there.
+    stacks: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def target_projects(self) -> tuple[str, ...]:
+        """Each stack project once, sorted."""
+        return tuple(sorted(set(self.stacks.values())))
 
 
 def _short(text: str) -> str:
@@ -52,18 +69,11 @@ class GcpGithubOidc(pulumi.ComponentResource):
     ) -> None:
         """Create the pool, its GitHub provider, both service accounts and their roles."""
         super().__init__("crosscloud:bootstrap:GcpGithubOidc", name, None, opts)
+        self._services: dict[tuple[str, str], gcp.projects.Service] = {}
+        self._pool_project = args.project
         child = pulumi.ResourceOptions(parent=self)
-        apis = [
-            gcp.projects.Service(
-                f"{name}-{_short(api.split('.')[0])}",
-                project=args.project,
-                service=api,
-                # Other workloads in the project may rely on these APIs.
-                disable_on_destroy=False,
-                opts=child,
-            )
-            for api in FEDERATION_APIS
-        ]
+        # Named as before target projects existed, so an existing bootstrap keeps them.
+        apis = self._enable(name, args.project, sorted({*FEDERATION_APIS, *TARGET_PROJECT_APIS}))
         self.pool = gcp.iam.WorkloadIdentityPool(
             f"{name}-pool",
             project=args.project,
@@ -97,6 +107,21 @@ class GcpGithubOidc(pulumi.ComponentResource):
             deploy_subjects(args.repository, args.main_branch, args.prod_environment),
             perms.deploy_roles(),
         )
+        self.stack_accounts = {
+            stack: GcpStackAccounts(
+                f"{name}-{stack}",
+                GcpStackAccountsArgs(
+                    stack=stack,
+                    project=project,
+                    stack_prefix=f"{args.resource_prefix}-{stack}",
+                    deployer_member=self.deploy_account.member,
+                ),
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=self._enable(name, project, TARGET_PROJECT_APIS)
+                ),
+            )
+            for stack, project in sorted(args.stacks.items())
+        }
         self.register_outputs(
             {
                 "workloadIdentityProvider": self.provider.name,
@@ -104,6 +129,23 @@ class GcpGithubOidc(pulumi.ComponentResource):
                 "deployServiceAccount": self.deploy_account.email,
             }
         )
+
+    def _enable(self, name: str, project: str, apis: Sequence[str]) -> list[gcp.projects.Service]:
+        """Each API on in ``project``, once however often asked; never switched off on destroy."""
+        scope = "" if project == self._pool_project else f"-{project}"
+        enabled: list[gcp.projects.Service] = []
+        for api in apis:
+            if (project, api) not in self._services:
+                self._services[(project, api)] = gcp.projects.Service(
+                    f"{name}{scope}-{_short(api.split('.')[0])}",
+                    project=project,
+                    service=api,
+                    # Other workloads in the project may rely on these APIs.
+                    disable_on_destroy=False,
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            enabled.append(self._services[(project, api)])
+        return enabled
 
     def _account(
         self,
@@ -120,7 +162,9 @@ class GcpGithubOidc(pulumi.ComponentResource):
             project=args.project,
             account_id=f"{args.resource_prefix}-ci-{kind}",
             display_name=f"GitHub Actions {kind} ({args.repository})",
-            opts=child,
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=self._enable(name, args.project, ("iam.googleapis.com",))
+            ),
         )
         for subject in subjects:
             gcp.serviceaccount.IAMMember(
@@ -131,6 +175,8 @@ class GcpGithubOidc(pulumi.ComponentResource):
                 opts=child,
             )
         for project in args.target_projects:
+            # Project IAM is read and written through Resource Manager.
+            apis = self._enable(name, project, TARGET_PROJECT_APIS)
             for role in roles:
                 condition: gcp.projects.IAMMemberConditionArgsDict | None = None
                 if role == perms.PROJECT_IAM_ADMIN:
@@ -145,6 +191,6 @@ class GcpGithubOidc(pulumi.ComponentResource):
                     role=role,
                     member=account.member,
                     condition=condition,
-                    opts=child,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=apis),
                 )
         return account

@@ -3,6 +3,9 @@
 Preview gets viewer roles (metadata, never secret payloads or object data);
 deploy gets the admin role of each service the stacks use, by pulumi-gcp
 module, so a test can prove every resource type the stacks register is covered.
+Neither holds any service-account role on the project: the stacks' accounts
+are the bootstrap's (``gcp_stack_accounts.py``), and the deployer may act as
+those two accounts only.
 """
 
 from collections.abc import Mapping
@@ -10,6 +13,9 @@ from collections.abc import Mapping
 PREVIEW_ROLES: tuple[str, ...] = (
     # resourcemanager.projects.get, for the getProject invoke.
     "roles/browser",
+    # artifactregistry.repositories.get for refresh; there is no narrower
+    # predefined role, and the images hold the code the repository already has.
+    "roles/artifactregistry.reader",
     "roles/cloudfunctions.viewer",
     "roles/cloudsql.viewer",
     # Reads IAM policies, so refresh sees bindings; grants nothing.
@@ -18,26 +24,39 @@ PREVIEW_ROLES: tuple[str, ...] = (
     "roles/monitoring.viewer",
     "roles/run.viewer",
     "roles/secretmanager.viewer",
+    # serviceusage.services.get/list: whether the stack's APIs are on.
+    "roles/serviceusage.serviceUsageViewer",
     "roles/storage.bucketViewer",
 )
 
 # pulumi-gcp module -> roles `pulumi up` needs for its resource types.
 DEPLOY_ROLES_BY_MODULE: Mapping[str, tuple[str, ...]] = {
+    # Create the stack's image repository and grant the build account on it.
+    "artifactregistry": ("roles/artifactregistry.admin",),
+    # Deploying as the runtime and build accounts also needs actAs on each,
+    # granted per account by the bootstrap (gcp_stack_accounts.py).
     "cloudfunctionsv2": ("roles/cloudfunctions.developer",),
     "cloudrunv2": ("roles/run.admin",),
     "monitoring": ("roles/monitoring.editor",),
-    "projects": ("roles/resourcemanager.projectIamAdmin",),
+    # Project IAM bindings (conditioned below) and API enablement
+    # (gcp:projects/service:Service). Service Usage has no enable-only
+    # predefined role; the admin role's disable reaches only these projects.
+    "projects": ("roles/resourcemanager.projectIamAdmin", "roles/serviceusage.serviceUsageAdmin"),
     "secretmanager": ("roles/secretmanager.admin",),
-    "serviceaccount": ("roles/iam.serviceAccountAdmin",),
     "sql": ("roles/cloudsql.admin",),
     "storage": ("roles/storage.admin",),
 }
-# Functions run as the stack's runtime service account: deploying them is actAs.
-DEPLOY_BASE_ROLES: tuple[str, ...] = ("roles/browser", "roles/iam.serviceAccountUser")
+# resourcemanager.projects.get, which the provider calls to read enabled APIs back.
+DEPLOY_BASE_ROLES: tuple[str, ...] = ("roles/browser",)
 
 # Project IAM admin could grant anything, owner included; IAM conditions limit
 # which roles the deployer may grant to those the stacks grant.
-GRANTABLE_PROJECT_ROLES: tuple[str, ...] = ("roles/cloudsql.client", "roles/cloudsql.instanceUser")
+GRANTABLE_PROJECT_ROLES: tuple[str, ...] = (
+    "roles/cloudsql.client",
+    "roles/cloudsql.instanceUser",
+    # The build account's log writing (stacks/gcp/build_identity.py).
+    "roles/logging.logWriter",
+)
 PROJECT_IAM_ADMIN = "roles/resourcemanager.projectIamAdmin"
 
 

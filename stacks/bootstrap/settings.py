@@ -1,14 +1,18 @@
 """Bootstrap settings: read once from the bootstrap project's config, validated on the way in."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from stacks.config_reader import ConfigReader
+from stacks.gcp.accounts import ACCOUNT_ID_PATTERN, build_account_id
 
 PROJECT = "crosscloud-bootstrap"
 _REPOSITORY = r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}"
 _PREFIX = r"[a-z][a-z0-9-]{1,30}"
 _GCP_PROJECT = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
+# A stack name short enough that <prefix>-<stack>-build is a service account id (<= 30).
+_STACK = r"[a-z][a-z0-9]{0,11}"
 _BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 _BRANCH = r"[A-Za-z0-9._/-]{1,100}"
 _TAG_VALUE = r"[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,62}"
@@ -35,8 +39,8 @@ class BootstrapSettings:
     aws_region: str
     # The project holding the pool and the CI service accounts.
     gcp_project: str
-    # Projects the stacks deploy into (dev and prod); empty switches GCP off.
-    gcp_target_projects: tuple[str, ...]
+    # Stack name -> the project it deploys into (dev, prod); empty switches GCP off.
+    gcp_stacks: Mapping[str, str] = field(default_factory=dict)
     # The account's one billing alarm: monthly estimated charges (USD) above which
     # it notifies these addresses.
     billing_alarm_usd: int = 0
@@ -58,7 +62,12 @@ class BootstrapSettings:
     @property
     def gcp(self) -> bool:
         """Whether the GCP side is bootstrapped."""
-        return bool(self.gcp_target_projects)
+        return bool(self.gcp_stacks)
+
+    @property
+    def gcp_target_projects(self) -> tuple[str, ...]:
+        """The projects the stacks deploy into, each once, sorted."""
+        return tuple(sorted(set(self.gcp_stacks.values())))
 
 
 def load_bootstrap_settings() -> BootstrapSettings:
@@ -93,10 +102,11 @@ def load_bootstrap_settings() -> BootstrapSettings:
         cost_centre=cfg.string(
             "costCentre", pattern=_TAG_VALUE, allowed="1-63 letters, digits, . _ : / = + @ -"
         ),
-        gcp_target_projects=cfg.string_list(
+        gcp_stacks=cfg.string_map(
             "gcpTargetProjects",
-            item=lambda v: bool(re.fullmatch(_GCP_PROJECT, v)),
-            allowed="a GCP project id",
+            key=lambda k: bool(re.fullmatch(_STACK, k)),
+            value=lambda v: bool(re.fullmatch(_GCP_PROJECT, v)),
+            allowed="stack name (a-z, 0-9, up to 12) to GCP project id",
         ),
         billing_alarm_usd=cfg.integer("billingAlarmUsd", minimum=1, maximum=1_000_000),
         billing_alarm_emails=cfg.string_list(
@@ -112,6 +122,14 @@ def load_bootstrap_settings() -> BootstrapSettings:
                 "stateBucket",
                 f"is inside the {stack} stack's names ({settings.resource_prefix}-{stack}-*), "
                 "which the deploy role may delete",
+            )
+    for stack in settings.gcp_stacks:
+        account_id = build_account_id(f"{settings.resource_prefix}-{stack}")
+        if not re.fullmatch(ACCOUNT_ID_PATTERN, account_id):
+            cfg.problem(
+                "gcpTargetProjects",
+                f"stack {stack!r} makes the service account id {account_id!r}, "
+                "longer than IAM's 30 characters; shorten it or resourcePrefix",
             )
     if settings.gcp and not settings.gcp_project:
         cfg.problem("gcpTargetProjects", "is set but gcp:project (the pool's project) is not")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 ALIGNMENT_PERIOD = "300s"
 # More than this share of requests answered 5xx over the alignment period.
 ERROR_RATIO_THRESHOLD = 0.05
@@ -42,7 +44,7 @@ class Alerting(pulumi.ComponentResource):
         super().__init__("crosscloud:gcp:Alerting", name, None, opts)
         if not args.emails:
             raise ValueError("Alerting needs at least one email address")
-        child = pulumi.ResourceOptions(parent=self)
+        child = child_options(self, opts)
         channels = [
             gcp.monitoring.NotificationChannel(
                 f"{name}-email-{index}",

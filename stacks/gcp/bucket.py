@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 # Days after which an unfinished multipart (XML API) upload is abandoned.
 ABORT_INCOMPLETE_UPLOAD_DAYS = 7
 
@@ -75,7 +77,7 @@ class SecureBucket(pulumi.ComponentResource):
             lifecycle_rules=lifecycle_rules,
             cors=cors,
             force_destroy=args.force_destroy,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=child_options(self, opts, protect=args.protect),
         )
         self.name = self.bucket.name
         self.url = self.bucket.url

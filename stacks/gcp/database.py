@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 POSTGRES_VERSION = "POSTGRES_17"
 # Enterprise Plus (the default for PostgreSQL 16+) rejects shared-core and
 # custom tiers such as db-f1-micro and db-custom-2-7680.
@@ -103,8 +105,8 @@ class PostgresInstance(pulumi.ComponentResource):
             deletion_protection=args.deletion_protection,
             # Autoresize grows the disk; the provider then reads the configured,
             # smaller size as a shrink and plans to replace the instance.
-            opts=pulumi.ResourceOptions(
-                parent=self, ignore_changes=["settings.diskSize"], protect=args.protect
+            opts=child_options(
+                self, opts, ignore_changes=["settings.diskSize"], protect=args.protect
             ),
         )
         database = gcp.sql.Database(
@@ -114,7 +116,7 @@ class PostgresInstance(pulumi.ComponentResource):
             # The API's IAM user owns objects in it, so the Admin API cannot drop
             # it; it goes with the instance instead.
             deletion_policy="ABANDON",
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=child_options(self, opts, protect=args.protect),
         )
         self.connection_name = self.instance.connection_name
         self.instance_name = self.instance.name

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 # The @functions_framework.http function in functions/api/main.py (a test keeps them in step).
 ENTRY_POINT = "api"
 RUNTIME = "python312"
@@ -29,6 +31,11 @@ class ApiFunctionArgs:
     source_bucket: pulumi.Input[str]
     source_object: pulumi.Input[str]
     service_account_email: pulumi.Input[str]
+    # ``projects/<p>/serviceAccounts/<email>``: the build runs as this, not the
+    # project's default build account (which has no roles in new projects).
+    build_service_account: pulumi.Input[str]
+    # ``projects/<p>/locations/<l>/repositories/<id>``: where the image is pushed.
+    docker_repository: pulumi.Input[str]
     memory_mb: int
     timeout_seconds: int
     max_instances: int
@@ -79,6 +86,8 @@ class ApiFunction(pulumi.ComponentResource):
             build_config={
                 "runtime": RUNTIME,
                 "entry_point": ENTRY_POINT,
+                "service_account": args.build_service_account,
+                "docker_repository": args.docker_repository,
                 "source": {
                     "storage_source": {"bucket": args.source_bucket, "object": args.source_object}
                 },
@@ -95,7 +104,9 @@ class ApiFunction(pulumi.ComponentResource):
                 "environment_variables": dict(args.environment),
                 "secret_environment_variables": secret_env,
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.wait_for)),
+            opts=pulumi.ResourceOptions.merge(
+                child_options(self, opts), pulumi.ResourceOptions(depends_on=list(args.wait_for))
+            ),
         )
         # The Cloud Run service's resource name ends with its short name.
         self.service_name = self.function.service_config.apply(
@@ -110,7 +121,7 @@ class ApiFunction(pulumi.ComponentResource):
                 name=self.service_name,
                 role="roles/run.invoker",
                 member=member,
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=child_options(self, opts),
             )
         self.url = self.function.url
         self.register_outputs({"url": self.url, "serviceName": self.service_name})

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 
 @dataclass(frozen=True)
 class FunctionSourceArgs:
@@ -44,7 +46,7 @@ class FunctionSource(pulumi.ComponentResource):
             name=object_name(args.function_name, args.archive_sha256),
             source=pulumi.FileAsset(args.archive_path),
             content_type="application/zip",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=child_options(self, opts),
         )
         self.bucket = self.object.bucket
         self.name = self.object.name

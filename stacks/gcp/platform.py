@@ -5,8 +5,11 @@ from dataclasses import dataclass
 
 import pulumi
 
+from stacks.gcp.accounts import build_account_id, runtime_account_id
 from stacks.gcp.alerting import Alerting, AlertingArgs
+from stacks.gcp.apis import ProjectApis, ProjectApisArgs, stack_apis
 from stacks.gcp.bucket import SecureBucket, SecureBucketArgs
+from stacks.gcp.build_identity import BuildIdentity, BuildIdentityArgs
 from stacks.gcp.database import PostgresInstance, PostgresInstanceArgs
 from stacks.gcp.function import ApiFunction, ApiFunctionArgs, SecretEnv
 from stacks.gcp.function_source import FunctionSource, FunctionSourceArgs
@@ -56,6 +59,17 @@ class GcpPlatform(pulumi.ComponentResource):
         provider = gcp_provider(f"{name}-provider", settings, self)
         regional = pulumi.ResourceOptions(parent=self, providers=[provider])
         noncurrent_days = 90 if settings.is_prod else 7
+        # A fresh project has none of these on; every resource below waits for
+        # the APIs it is created through (``needs``), so nothing races them.
+        self.apis = ProjectApis(
+            f"{prefix}-apis", ProjectApisArgs(project=gcp.project, apis=stack_apis()), opts=regional
+        )
+
+        def needs(base: pulumi.ResourceOptions, *modules: str) -> pulumi.ResourceOptions:
+            """``base``, waiting for the APIs of these pulumi-gcp modules."""
+            return pulumi.ResourceOptions.merge(
+                base, pulumi.ResourceOptions(depends_on=self.apis.needed_by(*modules))
+            )
 
         self.source_bucket = SecureBucket(
             f"{prefix}-source",
@@ -65,7 +79,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 force_destroy=not settings.is_prod,
                 protect=settings.is_prod,
             ),
-            opts=regional,
+            opts=needs(regional, "storage"),
         )
         self.uploads = SecureBucket(
             f"{prefix}-uploads",
@@ -76,7 +90,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 force_destroy=not settings.is_prod,
                 protect=settings.is_prod,
             ),
-            opts=regional,
+            opts=needs(regional, "storage"),
         )
         archive = build_source_archive(API_SOURCE)
         self.source = FunctionSource(
@@ -87,7 +101,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 archive_path=str(archive.path),
                 archive_sha256=archive.sha256,
             ),
-            opts=regional,
+            opts=needs(regional, "storage"),
         )
         self.app_secrets = AppSecrets(
             f"{prefix}-secrets",
@@ -97,7 +111,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 deletion_protection=settings.is_prod,
                 protect=settings.is_prod,
             ),
-            opts=regional,
+            opts=needs(regional, "secretmanager"),
         )
         db = settings.database
         self.database = PostgresInstance(
@@ -113,18 +127,29 @@ class GcpPlatform(pulumi.ComponentResource):
                 labels=settings.labels,
                 protect=settings.is_prod,
             ),
-            opts=regional,
+            opts=needs(regional, "sql"),
         )
         self.identity = RuntimeIdentity(
             f"{prefix}-api",
             RuntimeIdentityArgs(
-                account_id=f"{prefix}-api",
+                account_id=runtime_account_id(prefix),
                 project=gcp.project,
                 uploads_bucket=self.uploads.name,
                 secret_ids={key: s.secret.id for key, s in self.app_secrets.stored.items()},
                 sql_instance_name=self.database.instance_name,
             ),
-            opts=regional,
+            opts=needs(regional, "serviceaccount", "storage", "secretmanager", "projects", "sql"),
+        )
+        self.build = BuildIdentity(
+            f"{prefix}-api-build",
+            BuildIdentityArgs(
+                project=gcp.project,
+                location=gcp.region,
+                account_id=build_account_id(prefix),
+                repository_id=f"{prefix}-functions",
+                source_bucket=self.source_bucket.name,
+            ),
+            opts=needs(regional, "serviceaccount", "artifactregistry", "storage", "projects"),
         )
         limits = settings.functions
         self.function = ApiFunction(
@@ -135,6 +160,8 @@ class GcpPlatform(pulumi.ComponentResource):
                 source_bucket=self.source.bucket,
                 source_object=self.source.name,
                 service_account_email=self.identity.email,
+                build_service_account=self.build.account_name,
+                docker_repository=self.build.repository,
                 memory_mb=limits.memory_mb,
                 timeout_seconds=limits.timeout_seconds,
                 max_instances=limits.max_instances,
@@ -156,9 +183,14 @@ class GcpPlatform(pulumi.ComponentResource):
                 },
                 invokers=gcp.invokers,
                 public=settings.public_api,
-                wait_for=[self.identity],
+                # Deploy-time checks: secret access (runtime) and the build's grants.
+                wait_for=[self.identity, self.build],
             ),
-            opts=regional,
+            # The function also needs, at run time, the APIs it calls itself.
+            opts=pulumi.ResourceOptions.merge(
+                needs(regional, "cloudfunctionsv2", "cloudrunv2"),
+                pulumi.ResourceOptions(depends_on=self.apis.runtime()),
+            ),
         )
         # An alert policy nobody receives is noise (and the policy pack forbids
         # it); prod always names someone, dev only when alarmEmails is set.
@@ -170,7 +202,7 @@ class GcpPlatform(pulumi.ComponentResource):
                     timeout_seconds=limits.timeout_seconds,
                     emails=settings.alarm_emails,
                 ),
-                opts=regional,
+                opts=needs(regional, "monitoring"),
             )
             if settings.alarm_emails
             else None
@@ -186,5 +218,7 @@ class GcpPlatform(pulumi.ComponentResource):
             "databaseName": self.database.database_name,
             "secretIds": self.app_secrets.ids,
             "serviceAccount": self.identity.email,
+            "buildServiceAccount": self.build.email,
+            "imageRepository": self.build.repository,
         }
         self.register_outputs(self.outputs)

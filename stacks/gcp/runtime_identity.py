@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 # Cloud SQL names an IAM service-account database user by the account's email
 # without this suffix (PostgreSQL limits role names to 63 bytes).
 SERVICE_ACCOUNT_EMAIL_SUFFIX = ".gserviceaccount.com"
@@ -42,19 +44,23 @@ def sql_instance_condition(project: str, instance: str) -> gcp.projects.IAMMembe
 
 
 class RuntimeIdentity(pulumi.ComponentResource):
-    """A dedicated service account for the API function, with least-privilege grants.
+    """The API function's dedicated service account, with least-privilege grants.
+
+    The account itself, and its one grant on itself, come from the bootstrap
+    (``stacks/bootstrap/gcp_stack_accounts.py``): the deployer may act as it
+    but may not create, delete or re-grant service accounts. Here:
 
     - ``roles/storage.objectUser`` on the uploads bucket only: read, write,
       list and delete objects, but not change the bucket or its IAM policy.
-    - ``roles/iam.serviceAccountTokenCreator`` on itself only: V4 signed URLs
-      through IAM signBlob, since a function has no private key to sign with.
     - ``roles/secretmanager.secretAccessor`` on each of its secrets only.
     - ``roles/cloudsql.client`` and ``roles/cloudsql.instanceUser``: project
       roles, conditioned on this stack's instance, plus a database user for
       IAM authentication (no password) that may create the API's tables.
+
+    From the bootstrap: ``roles/iam.serviceAccountTokenCreator`` on itself
+    only, for V4 signed URLs through IAM signBlob (a function has no key).
     """
 
-    account: gcp.serviceaccount.Account
     email: pulumi.Output[str]
     member: pulumi.Output[str]
     db_user: pulumi.Output[str]
@@ -62,25 +68,18 @@ class RuntimeIdentity(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: RuntimeIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        """Create the account, its grants and its database user as children."""
+        """Look the account up; create its grants and its database user as children."""
         super().__init__("crosscloud:gcp:RuntimeIdentity", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        self.account = gcp.serviceaccount.Account(
-            name,
+        child = child_options(self, opts)
+        # Fails at preview, naming the account, when the bootstrap has not run.
+        account = gcp.serviceaccount.get_account_output(
             account_id=args.account_id,
-            display_name="crosscloud API function runtime",
-            opts=child,
+            project=args.project,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=child.depends_on),
         )
-        self.email = self.account.email
-        self.member = self.account.member
+        self.email = account.email
+        self.member = account.member
 
-        gcp.serviceaccount.IAMMember(
-            f"{name}-sign-as-self",
-            service_account_id=self.account.name,
-            role="roles/iam.serviceAccountTokenCreator",
-            member=self.member,
-            opts=child,
-        )
         gcp.storage.BucketIAMMember(
             f"{name}-uploads-objects",
             bucket=args.uploads_bucket,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.apis import child_options
+
 
 @dataclass(frozen=True)
 class AppSecretsArgs:
@@ -53,6 +55,7 @@ class AppSecrets(pulumi.ComponentResource):
     ) -> None:
         """Create a secret and a version per entry of ``args.values``."""
         super().__init__("crosscloud:gcp:AppSecrets", name, None, opts)
+        child = child_options(self, opts)
         self.stored: dict[str, StoredSecret] = {}
         for secret_name, value in sorted(args.values.items()):
             secret = gcp.secretmanager.Secret(
@@ -62,17 +65,15 @@ class AppSecrets(pulumi.ComponentResource):
                 deletion_protection=args.deletion_protection,
                 # The id is fixed and replication is immutable: a replacement must
                 # free the id before it is taken again.
-                opts=pulumi.ResourceOptions(
-                    parent=self, delete_before_replace=True, protect=args.protect
-                ),
+                opts=child_options(self, opts, delete_before_replace=True, protect=args.protect),
             )
             version = gcp.secretmanager.SecretVersion(
                 f"{name}-{secret_name}",
                 secret=secret.id,
                 secret_data=pulumi.Output.secret(value),
-                # A new value replaces the version; the secret (protected in
-                # prod) is what must survive, and rotation must not be blocked.
-                opts=pulumi.ResourceOptions(parent=self),
+                # Never protected: a new value replaces the version, and a
+                # protected version would refuse every rotation.
+                opts=child,
             )
             self.stored[secret_name] = StoredSecret(secret=secret, version=version)
         self.ids = {key: stored.secret_id for key, stored in self.stored.items()}

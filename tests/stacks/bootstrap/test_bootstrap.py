@@ -11,8 +11,10 @@ from typing import Any
 
 import pulumi
 import pytest
+import yaml
 
 from stacks.bootstrap import aws_permissions, gcp_permissions, required_actions
+from stacks.gcp import apis as gcp_apis
 from tooling.synth import ROOT, Resource, SynthResult, synth
 
 BOOTSTRAP = ROOT / "bootstrap"
@@ -458,29 +460,113 @@ def test_pool_provider_accepts_only_this_repository(boot: SynthResult) -> None:
 
 def test_federation_apis_are_enabled_before_the_pool(boot: SynthResult) -> None:
     """STS and IAM Credentials are on in the pool's project, and the pool waits for them."""
-    services = boot.of_type("gcp:projects/service:Service")
-    assert {(s.inputs["project"], s.inputs["service"]) for s in services} == {
-        ("crosscloud-ci", "iam.googleapis.com"),
-        ("crosscloud-ci", "iamcredentials.googleapis.com"),
-        ("crosscloud-ci", "sts.googleapis.com"),
+    services = [
+        s
+        for s in boot.of_type("gcp:projects/service:Service")
+        if s.inputs["project"] == "crosscloud-ci"
+    ]
+    assert {s.inputs["service"] for s in services} == {
+        "cloudresourcemanager.googleapis.com",
+        "iam.googleapis.com",
+        "iamcredentials.googleapis.com",
+        "serviceusage.googleapis.com",
+        "sts.googleapis.com",
     }
     pool = boot.one("gcp:iam/workloadIdentityPool:WorkloadIdentityPool")
     assert {s.urn for s in services} <= set(pool.dependencies)
 
 
+def test_target_projects_can_enable_apis_before_the_stacks_run(boot: SynthResult) -> None:
+    """Service Usage, Resource Manager and IAM are on in each target project, never disabled.
+
+    The stacks enable everything else themselves, which needs these first.
+    """
+    services = boot.of_type("gcp:projects/service:Service")
+    by_project: dict[str, set[str]] = {}
+    for service in services:
+        by_project.setdefault(service.inputs["project"], set()).add(service.inputs["service"])
+        assert service.inputs["disableOnDestroy"] is False
+    for project in ("crosscloud-dev", "crosscloud-prod"):
+        assert by_project[project] == {
+            "cloudresourcemanager.googleapis.com",
+            "iam.googleapis.com",
+            "serviceusage.googleapis.com",
+        }
+    assert set(gcp_apis.BOOTSTRAP_APIS) <= by_project["crosscloud-dev"]
+
+
+def test_target_projects_match_the_stacks(boot: SynthResult) -> None:
+    """Each stack's accounts are made in the project its Pulumi.<stack>.yaml deploys to."""
+    for stack in ("dev", "prod"):
+        project = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"][
+            "gcp:project"
+        ]
+        accounts = {
+            a.inputs["accountId"]: a.inputs["project"]
+            for a in boot.of_type("gcp:serviceaccount/account:Account")
+        }
+        assert accounts[f"crosscloud-{stack}-api"] == project
+        assert accounts[f"crosscloud-{stack}-build"] == project
+
+
+def _sa_bindings(boot: SynthResult, role: str) -> dict[str, set[str]]:
+    """Service-account-level bindings of one role: account id -> members."""
+    members: dict[str, set[str]] = {}
+    for binding in boot.of_type("gcp:serviceaccount/iAMMember:IAMMember"):
+        if binding.inputs["role"] == role:
+            account = binding.inputs["serviceAccountId"].split("/")[-1].split("@")[0]
+            members.setdefault(account, set()).add(binding.inputs["member"])
+    return members
+
+
 def test_service_accounts_are_impersonated_only_by_their_subjects(boot: SynthResult) -> None:
     """workloadIdentityUser goes to the pool's principals for exactly the trusted subjects."""
-    bindings = boot.of_type("gcp:serviceaccount/iAMMember:IAMMember")
-    members: dict[str, set[str]] = {}
-    for binding in bindings:
-        assert binding.inputs["role"] == "roles/iam.workloadIdentityUser"
-        account = binding.inputs["serviceAccountId"].split("/")[-1].split("@")[0]
-        members.setdefault(account, set()).add(binding.inputs["member"])
     subject = f"principal://iam.googleapis.com/{POOL}/subject/repo:{REPO}"
-    assert members == {
+    assert _sa_bindings(boot, "roles/iam.workloadIdentityUser") == {
         "crosscloud-ci-preview": {f"{subject}:pull_request"},
         "crosscloud-ci-deploy": {f"{subject}:ref:refs/heads/main", f"{subject}:environment:prod"},
     }
+
+
+def test_deployer_acts_only_as_the_stacks_own_accounts(boot: SynthResult) -> None:
+    """serviceAccountUser per account (runtime and build of each stack), never on a project."""
+    deployer = f"serviceAccount:crosscloud-ci-deploy@{GCP_SA_DOMAIN}"
+    assert _sa_bindings(boot, "roles/iam.serviceAccountUser") == {
+        f"crosscloud-{stack}-{kind}": {deployer}
+        for stack in ("dev", "prod")
+        for kind in ("api", "build")
+    }
+    project_roles = {m.inputs["role"] for m in boot.of_type("gcp:projects/iAMMember:IAMMember")}
+    acting = {
+        "roles/iam.serviceAccountAdmin",
+        "roles/iam.serviceAccountTokenCreator",
+        "roles/iam.serviceAccountUser",
+    }
+    assert not acting & project_roles
+    assert "roles/iam.serviceAccountUser" not in gcp_permissions.deploy_roles()
+    assert "roles/iam.serviceAccountAdmin" not in gcp_permissions.deploy_roles()
+
+
+def test_runtime_account_may_sign_only_as_itself(boot: SynthResult) -> None:
+    """signBlob for V4 signed URLs: each runtime account may sign as itself, and nobody else may."""
+    signers = _sa_bindings(boot, "roles/iam.serviceAccountTokenCreator")
+    assert signers == {
+        f"crosscloud-{stack}-api": {
+            f"serviceAccount:crosscloud-{stack}-api@crosscloud-{stack}.iam.gserviceaccount.com"
+        }
+        for stack in ("dev", "prod")
+    }
+
+
+def test_stack_accounts_wait_for_iam_in_their_project(boot: SynthResult) -> None:
+    """Creating an account needs the IAM API on in that project first."""
+    iam = {
+        s.inputs["project"]: s.urn
+        for s in boot.of_type("gcp:projects/service:Service")
+        if s.inputs["service"] == "iam.googleapis.com"
+    }
+    for account in boot.of_type("gcp:serviceaccount/account:Account"):
+        assert iam[account.inputs["project"]] in account.dependencies, account.name
 
 
 def test_preview_account_holds_only_viewer_roles(boot: SynthResult) -> None:
@@ -493,7 +579,7 @@ def test_preview_account_holds_only_viewer_roles(boot: SynthResult) -> None:
     }
     assert roles == set(gcp_permissions.PREVIEW_ROLES)
     for role in roles:
-        assert re.search(r"(viewer|Viewer|Reviewer|browser)$", role), role
+        assert re.search(r"(viewer|Viewer|Reviewer|browser|reader)$", role), role
 
 
 def test_project_iam_admin_may_grant_only_the_stacks_roles(
@@ -537,8 +623,9 @@ def test_deploy_account_covers_every_gcp_resource_type(synths: dict[str, SynthRe
 def test_every_resource_is_a_child_of_its_component(boot: SynthResult) -> None:
     """Components own their resources (the tagging provider belongs to the program itself)."""
     components = {r.urn for r in boot.resources if not r.custom}
-    # The two CI components, the billing alarm and its alarm topic.
-    assert len(components) == 4
+    # AWS and GCP CI, the billing alarm and its topic, and the GCP side's
+    # one component per stack (dev, prod).
+    assert len(components) == 6
     for resource in boot.resources:
         if resource.custom and not resource.type.startswith("pulumi:providers:"):
             assert resource.parent in components, resource.name
@@ -557,7 +644,7 @@ def test_exports_name_the_workflow_variables(boot: SynthResult) -> None:
 
 def test_gcp_side_is_skipped_without_target_projects() -> None:
     """An empty gcpTargetProjects bootstraps AWS only."""
-    result = synth("main", root=BOOTSTRAP, overrides={"crosscloud-bootstrap:gcpTargetProjects": []})
+    result = synth("main", root=BOOTSTRAP, overrides={"crosscloud-bootstrap:gcpTargetProjects": {}})
     assert not [r for r in result.resources if r.type.startswith("gcp:")]
     assert set(result.outputs["githubVariables"]) == {"AWS_PREVIEW_ROLE_ARN", "AWS_DEPLOY_ROLE_ARN"}
 
@@ -597,3 +684,19 @@ def test_ci_identities_carry_the_required_tags(boot: SynthResult) -> None:
         if resource.custom and resource.type.startswith("aws:"):
             assert resource.provider.rsplit("::", 1)[0] in urns, resource.name
     assert [v for v in evaluate(boot) if v.policy == "aws-required-tags"] == []
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        # The list form this key had before stacks got their own accounts.
+        {"crosscloud-bootstrap:gcpTargetProjects": ["crosscloud-dev"]},
+        {"crosscloud-bootstrap:gcpTargetProjects": {"Dev": "crosscloud-dev"}},
+        # crosscloud-platform-team-dev-build is longer than IAM's 30-character account ids.
+        {"crosscloud-bootstrap:resourcePrefix": "crosscloud-platform-team"},
+    ],
+)
+def test_target_projects_must_map_stacks_to_projects(overrides: dict[str, Any]) -> None:
+    """A list, a bad stack name, or account ids IAM would refuse are reported by key."""
+    with pytest.raises(pulumi.RunError, match="crosscloud-bootstrap:gcpTargetProjects"):
+        synth("main", root=BOOTSTRAP, overrides=overrides)

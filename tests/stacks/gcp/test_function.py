@@ -3,6 +3,7 @@
 import ast
 import importlib
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -12,6 +13,7 @@ API_DIR = ROOT / "functions" / "api"
 MAIN = API_DIR / "main.py"
 INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
 FUNCTION = "gcp:cloudfunctionsv2/function:Function"
+REPOSITORY = "gcp:artifactregistry/repository:Repository"
 
 
 def _http_functions(source: str) -> set[str]:
@@ -59,12 +61,32 @@ def test_limits_and_ingress_come_from_config(stack: SynthResult) -> None:
     assert stack.one(FUNCTION).inputs["location"] == settings["gcp:region"]
 
 
-def test_runs_as_its_own_service_account(stack: SynthResult) -> None:
-    """Not the default compute account: the stack's dedicated runtime account."""
-    account = stack.one("gcp:serviceaccount/account:Account")
-    config = stack.one(FUNCTION).inputs["serviceConfig"]
-    assert config["serviceAccountEmail"] == account.state["email"]
-    assert account.inputs["accountId"] == f"crosscloud-{stack.stack}-api"
+def test_runs_and_builds_as_the_stacks_own_accounts(
+    stack: SynthResult, account_email: Callable[[SynthResult, str], str]
+) -> None:
+    """Not the project's default accounts: the stack's runtime and build accounts, looked up."""
+    function = stack.one(FUNCTION)
+    project = stack.config["gcp:project"]
+    assert function.inputs["serviceConfig"]["serviceAccountEmail"] == account_email(stack, "api")
+    # build_config.service_account takes the account's full resource name.
+    assert function.inputs["buildConfig"]["serviceAccount"] == (
+        f"projects/{project}/serviceAccounts/{account_email(stack, 'build')}"
+    )
+    # The deployer may not create accounts: the bootstrap does.
+    assert not stack.of_type("gcp:serviceaccount/account:Account")
+
+
+def test_image_goes_to_the_stacks_own_repository(stack: SynthResult) -> None:
+    """The build pushes to the stack's Docker repository, in the function's region."""
+    function = stack.one(FUNCTION)
+    repository = stack.one(REPOSITORY)
+    assert function.inputs["buildConfig"]["dockerRepository"] == repository.id
+    assert repository.id == (
+        f"projects/{stack.config['gcp:project']}/locations/{stack.config['gcp:region']}"
+        f"/repositories/crosscloud-{stack.stack}-functions"
+    )
+    assert repository.inputs["format"] == "DOCKER"
+    assert repository.inputs["location"] == stack.config["gcp:region"]
 
 
 def test_environment_points_at_this_stacks_resources(stack: SynthResult) -> None:
@@ -104,12 +126,14 @@ def test_function_settings_accept_the_deployed_environment(
 
 
 def test_deploys_after_its_grants(stack: SynthResult) -> None:
-    """Cloud Functions checks secret access at deploy time, so the grants come first."""
+    """Secret access is checked at deploy time and the build needs its grants: grants come first."""
     function = stack.one(FUNCTION)
     for type_ in (
         "gcp:secretmanager/secretIamMember:SecretIamMember",
         "gcp:storage/bucketIAMMember:BucketIAMMember",
         "gcp:sql/user:User",
+        "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+        "gcp:projects/iAMMember:IAMMember",
     ):
         for grant in stack.of_type(type_):
             assert grant.urn in function.dependencies, grant.name

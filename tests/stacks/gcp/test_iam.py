@@ -1,6 +1,7 @@
-"""The runtime service account's grants: each named role, on this stack's resources only."""
+"""The runtime and build accounts' grants: each named role, on this stack's resources only."""
 
 from collections import Counter
+from collections.abc import Callable
 
 from tooling.synth import Resource, SynthResult
 
@@ -10,23 +11,38 @@ IAM_TYPES = (
     "gcp:serviceaccount/iAMMember:IAMMember",
     "gcp:storage/bucketIAMMember:BucketIAMMember",
     "gcp:secretmanager/secretIamMember:SecretIamMember",
+    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
 )
+AccountEmail = Callable[[SynthResult, str], str]
 
 
-def _grants(result: SynthResult) -> list[Resource]:
-    """Every IAM binding naming the runtime service account."""
-    member = result.one("gcp:serviceaccount/account:Account").state["member"]
-    grants = [r for t in IAM_TYPES for r in result.of_type(t)]
-    assert {g.inputs["member"] for g in grants} == {member}
-    return grants
+def _grants(result: SynthResult, email: str) -> list[Resource]:
+    """Every IAM binding naming this service account."""
+    return [
+        r
+        for t in IAM_TYPES
+        for r in result.of_type(t)
+        if r.inputs["member"] == f"serviceAccount:{email}"
+    ]
 
 
-def test_roles_are_exactly_the_needed_ones(stack: SynthResult) -> None:
-    """Signing, object access, one accessor per secret and the two Cloud SQL roles; no more."""
-    roles = Counter(g.inputs["role"] for g in _grants(stack))
+def test_every_grant_goes_to_the_runtime_or_build_account(
+    stack: SynthResult, account_email: AccountEmail
+) -> None:
+    """The stack grants nothing to anyone but its own two accounts."""
+    members = {f"serviceAccount:{account_email(stack, kind)}" for kind in ("api", "build")}
+    grants = [r for t in IAM_TYPES for r in stack.of_type(t)]
+    assert {g.inputs["member"] for g in grants} == members
+
+
+def test_roles_are_exactly_the_needed_ones(stack: SynthResult, account_email: AccountEmail) -> None:
+    """Object access, one accessor per secret and the two Cloud SQL roles; no more.
+
+    Signing as itself (signBlob) is granted by the bootstrap, which owns the account.
+    """
+    roles = Counter(g.inputs["role"] for g in _grants(stack, account_email(stack, "api")))
     assert roles == Counter(
         {
-            "roles/iam.serviceAccountTokenCreator": 1,
             "roles/storage.objectUser": 1,
             "roles/secretmanager.secretAccessor": len(
                 stack.of_type("gcp:secretmanager/secret:Secret")
@@ -39,18 +55,51 @@ def test_roles_are_exactly_the_needed_ones(stack: SynthResult) -> None:
     assert all(not role.endswith(("Admin", ".admin")) for role in roles)
 
 
-def test_token_creator_only_on_itself(stack: SynthResult) -> None:
-    """signBlob for V4 signed URLs: the account may sign as itself, and as nobody else."""
-    account = stack.one("gcp:serviceaccount/account:Account")
-    (grant,) = stack.of_type("gcp:serviceaccount/iAMMember:IAMMember")
-    assert grant.inputs["serviceAccountId"] == account.state["name"]
-    assert grant.inputs["role"] == "roles/iam.serviceAccountTokenCreator"
+def test_build_account_reads_source_pushes_images_writes_logs(
+    stack: SynthResult, account_email: AccountEmail
+) -> None:
+    """The build account may read the source bucket, push to the stack's repository, write logs."""
+    grants = {
+        (g.type.rsplit(":", 1)[-1], g.inputs["role"]): g
+        for g in _grants(stack, account_email(stack, "build"))
+    }
+    assert set(grants) == {
+        ("BucketIAMMember", "roles/storage.objectViewer"),
+        ("RepositoryIamMember", "roles/artifactregistry.writer"),
+        ("IAMMember", "roles/logging.logWriter"),
+    }
+    source = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-source")
+    assert (
+        grants[("BucketIAMMember", "roles/storage.objectViewer")].inputs["bucket"]
+        == (source.state["name"])
+    )
+    repository = stack.one("gcp:artifactregistry/repository:Repository")
+    writer = grants[("RepositoryIamMember", "roles/artifactregistry.writer")]
+    assert (writer.inputs["repository"], writer.inputs["location"]) == (
+        repository.state["name"],
+        stack.config["gcp:region"],
+    )
+    logs = grants[("IAMMember", "roles/logging.logWriter")]
+    assert logs.inputs["project"] == stack.config["gcp:project"]
 
 
-def test_object_access_only_on_the_uploads_bucket(stack: SynthResult) -> None:
+def test_no_service_account_is_created_or_re_granted(stack: SynthResult) -> None:
+    """Accounts and the grants on them are the bootstrap's; the deployer may not manage them."""
+    assert not stack.of_type("gcp:serviceaccount/account:Account")
+    assert not stack.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+
+
+def test_object_access_only_on_the_uploads_bucket(
+    stack: SynthResult, account_email: AccountEmail
+) -> None:
     """Read/write on uploads; nothing on the source bucket."""
     uploads = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-uploads")
-    (grant,) = stack.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
+    member = f"serviceAccount:{account_email(stack, 'api')}"
+    (grant,) = [
+        g
+        for g in stack.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
+        if g.inputs["member"] == member
+    ]
     assert grant.inputs["bucket"] == uploads.state["name"]
 
 
@@ -58,7 +107,11 @@ def test_cloud_sql_roles_are_conditioned_on_this_instance(stack: SynthResult) ->
     """Project-level Cloud SQL roles carry a condition naming this stack's instance only."""
     instance = stack.one("gcp:sql/databaseInstance:DatabaseInstance")
     project = stack.config["gcp:project"]
-    grants = stack.of_type("gcp:projects/iAMMember:IAMMember")
+    grants = [
+        g
+        for g in stack.of_type("gcp:projects/iAMMember:IAMMember")
+        if g.inputs["role"].startswith("roles/cloudsql.")
+    ]
     assert len(grants) == 2
     for grant in grants:
         assert grant.inputs["project"] == project
@@ -69,12 +122,13 @@ def test_cloud_sql_roles_are_conditioned_on_this_instance(stack: SynthResult) ->
         )
 
 
-def test_database_user_is_the_service_account(stack: SynthResult) -> None:
+def test_database_user_is_the_service_account(
+    stack: SynthResult, account_email: AccountEmail
+) -> None:
     """IAM database authentication: the user is the account's email without the domain suffix."""
-    account = stack.one("gcp:serviceaccount/account:Account")
     user = stack.one("gcp:sql/user:User")
     assert user.inputs["type"] == "CLOUD_IAM_SERVICE_ACCOUNT"
-    assert user.inputs["name"] == account.state["email"].removesuffix(".gserviceaccount.com")
+    assert user.inputs["name"] == account_email(stack, "api").removesuffix(".gserviceaccount.com")
     assert (
         user.inputs["instance"]
         == stack.one("gcp:sql/databaseInstance:DatabaseInstance").state["name"]

@@ -1,6 +1,7 @@
 """Secret Manager: one secret per app secret, readable by the function only, injected pinned."""
 
 import json
+from collections.abc import Callable
 
 from tooling.synth import SynthResult
 
@@ -45,12 +46,13 @@ def test_function_gets_each_secret_pinned_to_its_version(stack: SynthResult) -> 
         assert entry["version"] != "latest"
 
 
-def test_only_the_runtime_account_may_read_each_secret(stack: SynthResult) -> None:
+def test_only_the_runtime_account_may_read_each_secret(
+    stack: SynthResult, account_email: Callable[[SynthResult, str], str]
+) -> None:
     """One accessor binding per secret, to the function's service account, nothing broader."""
-    account = stack.one("gcp:serviceaccount/account:Account")
     secrets = stack.of_type(SECRET)
     bindings = stack.of_type(ACCESSOR)
     assert sorted(b.inputs["secretId"] for b in bindings) == sorted(s.id for s in secrets)
     for binding in bindings:
         assert binding.inputs["role"] == "roles/secretmanager.secretAccessor"
-        assert binding.inputs["member"] == account.state["member"]
+        assert binding.inputs["member"] == f"serviceAccount:{account_email(stack, 'api')}"

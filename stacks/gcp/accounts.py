@@ -1,0 +1,18 @@
+"""Ids of a stack's service accounts: the bootstrap creates them, the stack looks them up.
+
+One definition for both sides, so the accounts the deployer may act as are
+exactly the ones the stack deploys with.
+"""
+
+# IAM service account ids: 6-30 characters, [a-z][a-z0-9-]*[a-z0-9].
+ACCOUNT_ID_PATTERN = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
+
+
+def runtime_account_id(resource_prefix: str) -> str:
+    """The API function's runtime account (``crosscloud-dev`` -> ``crosscloud-dev-api``)."""
+    return f"{resource_prefix}-api"
+
+
+def build_account_id(resource_prefix: str) -> str:
+    """The account Cloud Build builds the function as (``crosscloud-dev-build``)."""
+    return f"{resource_prefix}-build"
