@@ -1,8 +1,11 @@
-"""The Lambda archives the AWS stack deploys, built from ``functions/`` when the program runs.
+"""The Lambda code the AWS stack deploys, staged from ``functions/`` when the program runs.
 
-Archives are built on every run rather than picked up from disk, so a stale
-archive can never be deployed; the builder is deterministic, so unchanged
-sources give the same bytes and hash and `pulumi preview` shows no change.
+It is staged on every run rather than picked up from disk, so stale code can
+never be deployed. It is a directory, not a zip: Pulumi hashes a directory
+archive by names and contents alone, so the same sources give the same hash on
+any machine and `pulumi preview` shows no change (a zip's bytes would also
+depend on the zlib that compressed them). Dependencies are installed once per
+pinned set and reused from ``build/.deps``: no network when nothing changed.
 """
 
 import functools
@@ -19,7 +22,7 @@ LAMBDA_PYTHON = "3.12"
 
 @dataclass(frozen=True)
 class FunctionArchive:
-    """A built zip and the hex SHA-256 of its bytes."""
+    """A staged code directory and the hex SHA-256 of its names and contents."""
 
     path: Path
     sha256: str
@@ -28,7 +31,7 @@ class FunctionArchive:
 @functools.cache
 def lambda_archive(function: str, architecture: str) -> FunctionArchive:
     """``functions/<function>`` with its dependencies installed for Lambda on ``architecture``."""
-    built = builder.build_lambda_archive(
+    built = builder.build_lambda_tree(
         function, architecture=architecture, python_version=LAMBDA_PYTHON, out_dir=BUILD_DIR
     )
     return FunctionArchive(path=Path(built.path), sha256=built.sha256)

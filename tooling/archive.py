@@ -39,6 +39,7 @@ EXCLUDED_DIRS = {"__pycache__", "tests", "test", ".pytest_cache", ".mypy_cache",
 EXCLUDED_SUFFIXES = (".pyc", ".pyo", ".db", ".sqlite", ".sqlite3", ".log")
 EXCLUDED_NAMES = {".DS_Store", ".coverage", "Thumbs.db", "RECORD"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+
 FILE_MODE = 0o100644  # regular file, rw-r--r--
 
 
@@ -78,6 +79,55 @@ def build_lambda_archive(
     return _write(target, files, fingerprint)
 
 
+def build_lambda_tree(
+    name: str,
+    *,
+    architecture: str,
+    python_version: str,
+    out_dir: Path = BUILD_DIR,
+    functions_dir: Path = FUNCTIONS_DIR,
+    cache_dir: Path | None = None,
+) -> BuiltArchive:
+    """The Lambda archive's files, staged as a directory; ``sha256`` hashes names and contents.
+
+    This is what the stacks deploy. Pulumi hashes a directory archive as a tar
+    of sorted names, a fixed mode and the contents, so the hash, and whether a
+    preview shows a change, depends on the sources alone; a zip's bytes also
+    depend on the zlib build that compressed them.
+    """
+    source = _function_dir(functions_dir, name)
+    if architecture not in PLATFORMS:
+        raise ArchiveError(f"architecture must be one of {', '.join(PLATFORMS)}")
+    requirements = _lambda_requirements(source)
+    deps = _installed_dependencies(
+        name, requirements, architecture, python_version, cache_dir or out_dir / ".deps"
+    )
+    files = sorted([*_tree(source), *_tree(deps)] if deps else _tree(source))
+    _check_unique(files)
+    target = out_dir / _lambda_name(name, architecture, python_version).removesuffix(".zip")
+    digest = _content_hash(files)
+    size = sum(path.stat().st_size for _, path in files)
+    # Every file of the directory is deployed, so it must hold exactly ``files``.
+    if target.is_dir() and _content_hash(list(_every_file(target))) == digest:
+        return BuiltArchive(target, digest, size)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out_dir))
+    try:
+        for archive_name, path in files:
+            copy = staging / archive_name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuiltArchive(target, digest, size)
+
+
 def build_source_archive(
     name: str, out_dir: Path = BUILD_DIR, *, functions_dir: Path = FUNCTIONS_DIR
 ) -> BuiltArchive:
@@ -86,7 +136,9 @@ def build_source_archive(
     if not (source / "main.py").is_file():
         raise ArchiveError(f"{source} has no main.py, which Cloud Functions needs")
     target = out_dir / f"{name}-source.zip"
-    return _write(target, list(_tree(source)), _fingerprint(source, ["source"]))
+    # Stored, not deflated: a few dozen kilobytes, and its bytes (which name the
+    # uploaded object, so decide a redeploy) must not depend on the zlib build.
+    return _write(target, list(_tree(source)), _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
 
 
 def built_lambda_archive(
@@ -205,6 +257,13 @@ def _tree(root: Path) -> Iterator[tuple[str, Path]]:
             yield path.relative_to(root).as_posix(), path
 
 
+def _every_file(root: Path) -> Iterator[tuple[str, Path]]:
+    """(name, file) for every file under ``root``, excluded or not: what Pulumi would archive."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            yield path.relative_to(root).as_posix(), path
+
+
 def _excluded(file: str) -> bool:
     """Local, generated or secret files never go into an archive."""
     return (
@@ -227,12 +286,30 @@ def _fingerprint(source: Path, extra: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _write(target: Path, files: list[tuple[str, Path]], fingerprint: str) -> BuiltArchive:
-    """Write the zip deterministically, then its manifest beside it."""
+def _check_unique(files: list[tuple[str, Path]]) -> None:
+    """Refuse two files under one archive name."""
     names = [name for name, _ in files]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ArchiveError(f"files would overwrite each other in the archive: {duplicates}")
+
+
+def _content_hash(files: list[tuple[str, Path]]) -> str:
+    """SHA-256 over sorted (name, SHA-256 of content): what the archive holds, not how."""
+    digest = hashlib.sha256()
+    for name, path in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _write(
+    target: Path,
+    files: list[tuple[str, Path]],
+    fingerprint: str,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> BuiltArchive:
+    """Write the zip deterministically, then its manifest beside it."""
+    _check_unique(files)
     target.parent.mkdir(parents=True, exist_ok=True)
     # A private temporary name: concurrent builds (a preview and a test run) of the
     # same archive must not write into each other's file. Same bytes win either way.
@@ -244,7 +321,7 @@ def _write(target: Path, files: list[tuple[str, Path]], fingerprint: str) -> Bui
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.external_attr = FILE_MODE << 16
             info.create_system = 3  # Unix, so the mode bits above are honoured
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = compression
             archive.writestr(info, path.read_bytes(), compresslevel=6)
     partial.chmod(0o644)  # mkstemp creates 0600; the archive is not a secret
     sha256, size = _sha256(partial), partial.stat().st_size

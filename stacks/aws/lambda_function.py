@@ -1,6 +1,5 @@
 """A Lambda function with its own log group, least-privilege role and alarms."""
 
-import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -107,9 +106,9 @@ class LambdaFunction(pulumi.ComponentResource):
             runtime=RUNTIME,
             architectures=[args.architecture],
             handler=args.handler,
+            # A directory: the engine's hash of it (names, contents) decides an
+            # update, and is the same on every machine. The provider zips it on upload.
             code=pulumi.FileArchive(str(args.archive.path)),
-            # Lambda compares base64(SHA-256) of the zip: same sources, no update.
-            source_code_hash=base64.b64encode(bytes.fromhex(args.archive.sha256)).decode(),
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,
             reserved_concurrent_executions=args.reserved_concurrency,

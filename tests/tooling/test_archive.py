@@ -178,3 +178,46 @@ def test_concurrent_builds_of_one_archive_agree(functions_dir: Path, tmp_path: P
     assert len(hashes) == 1
     assert built_source_archive("api", out, functions_dir=functions_dir).sha256 in hashes
     assert sorted(p.name for p in out.iterdir()) == ["api-source.zip", "api-source.zip.json"]
+
+
+def _files(tree: Path) -> dict[str, bytes]:
+    """Every file of a staged tree by name: exactly what Pulumi archives and hashes."""
+    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+
+
+def test_lambda_tree_is_the_same_files_anywhere(tmp_path: Path) -> None:
+    """The deployed tree: same names and contents from two builds, hash over content only."""
+    options = {"architecture": "arm64", "python_version": "3.12", "cache_dir": DEPS_CACHE}
+    first = archive.build_lambda_tree("api", out_dir=tmp_path / "a", **options)
+    second = archive.build_lambda_tree("api", out_dir=tmp_path / "b", **options)
+    assert first.path.is_dir()
+    assert first.sha256 == second.sha256
+    assert _files(first.path) == _files(second.path)
+    expected = hashlib.sha256()
+    for name, data in sorted(_files(first.path).items()):
+        expected.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    assert first.sha256 == expected.hexdigest()
+    # The same files as the zip the builder writes for measuring, nothing more.
+    zipped = archive.build_lambda_archive("api", out_dir=tmp_path / "z", **options)
+    assert sorted(_files(first.path)) == _names(zipped.path)
+
+
+def test_lambda_tree_is_restaged_when_anything_else_is_in_it(
+    functions_dir: Path, tmp_path: Path
+) -> None:
+    """A stray or edited file in the staged tree is gone after the next build."""
+    options = {"architecture": "arm64", "python_version": "3.12", "out_dir": tmp_path}
+    built = archive.build_lambda_tree("indexer", functions_dir=functions_dir, **options)
+    clean = _files(built.path)
+    (built.path / "stray.txt").write_text("left behind")
+    (built.path / "indexer_handler.py").write_text("tampered")
+    again = archive.build_lambda_tree("indexer", functions_dir=functions_dir, **options)
+    assert again == built
+    assert _files(again.path) == clean
+
+
+def test_source_zip_is_stored_not_deflated(functions_dir: Path, tmp_path: Path) -> None:
+    """The GCP source zip's bytes name its object, so they must not depend on a zlib build."""
+    built = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    with zipfile.ZipFile(built.path) as zipped:
+        assert {info.compress_type for info in zipped.infolist()} == {zipfile.ZIP_STORED}

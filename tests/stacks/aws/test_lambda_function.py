@@ -1,7 +1,6 @@
 """The Lambda functions: code, runtime, limits, logs, least-privilege roles, alarms."""
 
 import ast
-import base64
 import hashlib
 import json
 from typing import Any
@@ -51,22 +50,35 @@ def test_handlers_and_runtime_match_the_code(dev: SynthResult) -> None:
         assert function.inputs["architectures"] == [dev.config["crosscloud:functionArchitecture"]]
 
 
-def test_code_hash_is_the_archive_hash(dev: SynthResult) -> None:
-    """source_code_hash is base64(SHA-256) of the very archive deployed."""
+def test_code_is_a_staged_directory_of_the_function(dev: SynthResult) -> None:
+    """Each function deploys a directory (hashed by the engine from names and contents alone)."""
     for function in dev.of_type(FUNCTION):
-        archive = ROOT / function.inputs["code"]["FileArchive"]
-        digest = hashlib.sha256(archive.read_bytes()).digest()
-        assert function.inputs["sourceCodeHash"] == base64.b64encode(digest).decode()
+        tree = ROOT / function.inputs["code"]["FileArchive"]
+        assert tree.is_dir(), tree
+        handler_module = function.inputs["handler"].rsplit(".", 1)[0]
+        assert (tree / f"{handler_module}.py").is_file()
+        names = [p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()]
+        assert not [n for n in names if n.endswith(".pyc") or "/tests/" in f"/{n}"], names
+        assert "sourceCodeHash" not in function.inputs
 
 
-def test_archives_and_hashes_identical_across_synths(dev: SynthResult) -> None:
-    """A second synth of the same sources deploys the same archives: preview shows no change."""
-    again = synth("dev")
-    first = {f.name: (f.inputs["code"], f.inputs["sourceCodeHash"]) for f in dev.of_type(FUNCTION)}
-    second = {
-        f.name: (f.inputs["code"], f.inputs["sourceCodeHash"]) for f in again.of_type(FUNCTION)
-    }
-    assert first == second
+def test_code_identical_across_synths(dev: SynthResult) -> None:
+    """A second synth of the same sources deploys the same files: preview shows no change."""
+
+    def contents(result: SynthResult) -> dict[str, dict[str, str]]:
+        """Per function, every deployed file's SHA-256 by name."""
+        trees = {f.name: ROOT / f.inputs["code"]["FileArchive"] for f in result.of_type(FUNCTION)}
+        return {
+            name: {
+                p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in tree.rglob("*")
+                if p.is_file()
+            }
+            for name, tree in trees.items()
+        }
+
+    before = contents(dev)
+    assert contents(synth("dev")) == before
 
 
 def test_dev_reserves_no_concurrency(dev: SynthResult) -> None:
