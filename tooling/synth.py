@@ -12,6 +12,7 @@ Usage: ``python -m tooling.synth dev [--json]``.
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import runpy
 import sys
@@ -125,7 +126,10 @@ def _unwrap_secrets(value: Any, root: Path) -> tuple[Any, bool]:
     and print by content location rather than by object identity.
     """
     if isinstance(value, pulumi.FileArchive | pulumi.FileAsset):
-        return {type(value).__name__: _relative(value.path, root)}, False
+        # The content hash stands in for the engine's asset hash, so a plan
+        # diff shows a code change even though the path stays the same.
+        path = Path(value.path)
+        return {type(value).__name__: _relative(value.path, root), "sha256": _hash(path)}, False
     if rpc.is_rpc_secret(value):
         inner, _ = _unwrap_secrets(rpc.unwrap_rpc_secret(value), root)
         return inner, True
@@ -136,6 +140,17 @@ def _unwrap_secrets(value: Any, root: Path) -> tuple[Any, bool]:
         items = [_unwrap_secrets(v, root) for v in value]
         return [v for v, _ in items], any(s for _, s in items)
     return value, False
+
+
+def _hash(path: Path) -> str:
+    """SHA-256 of a file, or of a directory's sorted names and file contents."""
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        name = file.relative_to(path).as_posix()
+        digest.update(name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _relative(path: str, root: Path) -> str:

@@ -199,3 +199,14 @@ def test_function_alarms(dev: SynthResult, function_name: str) -> None:
     duration = alarms["Duration"].inputs
     assert duration["extendedStatistic"] == "p99"
     assert duration["threshold"] == function.inputs["timeout"] * 1000 * 0.8
+
+
+def test_synth_records_the_deployed_code_hash(dev: SynthResult) -> None:
+    """Each function's code input carries the staged tree's content hash, so a plan sees edits."""
+    for function in dev.of_type(FUNCTION):
+        tree = ROOT / function.inputs["code"]["FileArchive"]
+        digest = hashlib.sha256()
+        for path in sorted(p for p in tree.rglob("*") if p.is_file()):
+            name = path.relative_to(tree).as_posix()
+            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        assert function.inputs["code"]["sha256"] == digest.hexdigest()
