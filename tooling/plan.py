@@ -307,6 +307,7 @@ def render_diff(
     head: Snapshot,
     violations: Sequence[Any] | None = None,
     limit: int = MAX_CHARS,
+    preflight: Sequence[Any] | None = None,
 ) -> str:
     """The diff as a PR comment: counts, then added, removed and modified resources."""
     head_by_urn = {r["urn"]: r for r in head.get("resources", [])}
@@ -342,13 +343,18 @@ def render_diff(
     if diff.outputs:
         rows = [(f"`{c.path}`", cell(c.before), cell(c.after)) for c in diff.outputs]
         out.add(["#### Outputs", "", *_table(("output", "before", "after"), rows), ""])
+    if preflight is not None:
+        out.add(_preflight_block(stack, preflight))
     if violations is not None:
         out.add(_policy_block(violations))
     return out.text(f"Run `make plan STACK={stack} BASE=<base>` for the full diff.")
 
 
 def render_summary(
-    result: SynthResult, violations: Sequence[Any] | None = None, limit: int = MAX_CHARS
+    result: SynthResult,
+    violations: Sequence[Any] | None = None,
+    limit: int = MAX_CHARS,
+    preflight: Sequence[Any] | None = None,
 ) -> str:
     """One stack as Markdown: resources grouped by type with key settings, outputs, policies."""
     data = snapshot(result)
@@ -379,9 +385,26 @@ def render_summary(
     outputs = flatten(data["outputs"])
     rows = [(f"`{path}`", cell(value)) for path, value in outputs.items() if path]
     out.add(["#### Outputs", "", *(_table(("output", "value"), rows) if rows else ["none"]), ""])
+    if preflight is not None:
+        out.add(_preflight_block(result.stack, preflight))
     if violations is not None:
         out.add(_policy_block(violations))
     return out.text(f"Run `make synth STACK={result.stack}` for every resource.")
+
+
+def _preflight_block(stack: str, findings: Sequence[Any]) -> list[str]:
+    """What a real deploy would reject, as ``make preflight`` reports it."""
+    if not findings:
+        return ["#### Preflight", "", "No known deploy failure.", ""]
+    rows = [(f"`{f.check}`", cell(f.subject), cell(f.problem), cell(f.fix)) for f in findings]
+    return [
+        "#### Preflight",
+        "",
+        f"{len(findings)} finding(s) a real deploy would fail on (`make preflight STACK={stack}`).",
+        "",
+        *_table(("check", "where", "problem", "fix"), rows),
+        "",
+    ]
 
 
 def _policy_block(violations: Sequence[Any]) -> list[str]:
@@ -416,6 +439,17 @@ def policy_violations(result: SynthResult) -> list[Any] | None:
     return list(policy_check.evaluate(result))
 
 
+def preflight_findings(result: SynthResult, root: Path) -> list[Any] | None:
+    """The synthesized stack's preflight findings; ``None`` without ``tooling.preflight``."""
+    try:
+        runner = importlib.import_module("tooling.preflight.runner")
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("tooling.preflight"):
+            raise
+        return None
+    return list(runner.report_for(result, root).findings)
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -423,13 +457,14 @@ def plan(stack: str, base: str | None = None, root: Path = ROOT) -> str:
     """The Markdown for ``stack``: a summary, or the diff from ``base`` when given."""
     result = synth(stack, root=root)
     violations = policy_violations(result)
+    findings = preflight_findings(result, root)
     if base is None:
-        return render_summary(result, violations)
+        return render_summary(result, violations, preflight=findings)
     commit = resolve_ref(base, root)
     base_snapshot = snapshot_at_ref(stack, commit, root)
     diff = diff_snapshots(base_snapshot, snapshot(result))
     label = f"`{commit[:7]}`" if commit.startswith(base) else f"`{base}` ({commit[:7]})"
-    return render_diff(stack, diff, label, snapshot(result), violations)
+    return render_diff(stack, diff, label, snapshot(result), violations, preflight=findings)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -223,6 +223,18 @@ def test_policy_results_list_mandatory_first(dev: SynthResult) -> None:
     assert markdown.index("`encryption`") < markdown.index("`tags`")
 
 
+def test_plan_shows_the_preflight_findings(dev: SynthResult) -> None:
+    """The plan carries what `make preflight` reports: dev as committed lacks its apiToken."""
+    findings = plan.preflight_findings(dev, ROOT)
+    assert findings is not None
+    markdown = plan.render_summary(dev, violations=[], preflight=findings)
+    block = markdown[markdown.index("#### Preflight") :]
+    assert "1 finding(s) a real deploy would fail on" in block
+    assert "`crosscloud:apiToken`" in block
+    clean = plan.render_summary(dev, violations=[], preflight=[])
+    assert "No known deploy failure." in clean
+
+
 def test_command_line_writes_the_file_it_prints(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

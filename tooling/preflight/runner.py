@@ -58,10 +58,14 @@ class Report:
 
 def preflight(stack: str, root: Path = ROOT) -> Report:
     """The committed config as it stands, then every resource check over the synthesized stack."""
-    findings = [*stack_config.check(stack, root), *project_files.check(root)]
-    result = synth(stack, root=root)
+    return report_for(synth(stack, root=root), root)
+
+
+def report_for(result: SynthResult, root: Path = ROOT) -> Report:
+    """Every check for a stack already synthesized (``make plan`` reuses its synth)."""
+    findings = [*stack_config.check(result.stack, root), *project_files.check(root)]
     for check in RESOURCE_CHECKS:
         findings.extend(check(result))
     return Report(
-        stack=stack, resource_count=len(result.resources), findings=tuple(sorted(findings))
+        stack=result.stack, resource_count=len(result.resources), findings=tuple(sorted(findings))
     )
