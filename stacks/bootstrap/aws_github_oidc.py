@@ -207,7 +207,8 @@ class AwsGithubOidc(pulumi.ComponentResource):
             conditions={"StringLike": {"s3:prefix": [f"{perms.STATE_ROOT}*"]}},
         )
         if kind == "deploy":
-            objects = [f"{bucket_arn}/{perms.STATE_ROOT}*"]
+            # The stacks' project only: not the bootstrap's own state beside it.
+            objects = [f"{bucket_arn}/{key}" for key in perms.state_project_keys(args.project)]
             return [
                 listing,
                 Statement(

@@ -329,6 +329,15 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 _ARN.format(service="rds") + f"og:default:postgres-{ENGINE_MAJOR}",
             ),
         ),
+        # After creating an instance the provider keeps its DbiResourceId as the
+        # resource id and reads it back filtered by dbi-resource-id, with no
+        # identifier: IAM then authorizes against db:* (terraform-provider-aws
+        # rds/instance.go, findDBInstanceByIDSDKv1). Read-only.
+        Grant(
+            "RdsDescribeByResourceId",
+            ("rds:DescribeDBInstances",),
+            (_ARN.format(service="rds") + "db:*",),
+        ),
         Grant(
             "RdsServiceLinkedRole",
             ("iam:CreateServiceLinkedRole",),
@@ -351,25 +360,29 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             # AppSecrets names them "<prefix>-<stack>/<name>".
             (_ARN.format(service="secretsmanager") + "secret:{name}/*",),
         ),
+        # RDS creates, rotates and deletes the master-password secret in the
+        # caller's name (forward access sessions), so these calls reach Secrets
+        # Manager only through RDS: aws:ViaAWSService. Whether RDS puts its
+        # aws:rds:primaryDBInstanceArn tag in the CreateSecret request itself is
+        # not documented, so no request-tag condition; the boundary's read grant
+        # keys on that tag, which the secret certainly carries once created.
         Grant(
-            "RdsCreatesManagedSecret",
-            ("secretsmanager:CreateSecret", "secretsmanager:TagResource"),
+            "RdsManagesItsSecret",
+            (
+                "secretsmanager:CreateSecret",
+                "secretsmanager:DeleteSecret",
+                "secretsmanager:RotateSecret",
+                "secretsmanager:TagResource",
+            ),
             (_RDS_MANAGED_ARN,),
-            conditions={
-                "StringLike": {"aws:RequestTag/aws:rds:primaryDBInstanceArn": _RDS_INSTANCE_OWNER}
-            },
-        ),
-        Grant(
-            "RdsRotatesManagedSecret",
-            ("secretsmanager:RotateSecret",),
-            (_RDS_MANAGED_ARN,),
-            conditions={
-                "StringLike": {"aws:ResourceTag/aws:rds:primaryDBInstanceArn": _RDS_INSTANCE_OWNER}
-            },
+            conditions={"Bool": {"aws:ViaAWSService": "true"}},
         ),
         Grant(
             "KmsCreateKey",
-            ("kms:CreateKey",),
+            # Tags passed to CreateKey (the provider's default tags) need
+            # kms:TagResource in a grant not limited to particular keys (AWS KMS
+            # Developer Guide, "Controlling access to tags").
+            ("kms:CreateKey", "kms:TagResource"),
             ("*",),
             conditions=_REQUEST_TAGGED,
             wildcard_reason="kms:CreateKey supports no resource type (the key does not exist yet)",
@@ -595,6 +608,16 @@ def state_stack_keys(project: str, stack: str) -> tuple[str, ...]:
     return (
         f".pulumi/stacks/{project}/{stack}.json*",
         f".pulumi/locks/organization/{project}/{stack}/*",
+    )
+
+
+def state_project_keys(project: str) -> tuple[str, ...]:
+    """Key patterns of every stack of one project: checkpoints, locks, history, backups."""
+    return (
+        STATE_META,
+        f".pulumi/stacks/{project}/*",
+        f".pulumi/locks/organization/{project}/*",
+        *(f".pulumi/{kind}/{project}/*" for kind in ("history", "backups", "journal")),
     )
 
 

@@ -400,6 +400,7 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "secretsmanager:CreateSecret": _RDS_MANAGED,
             "secretsmanager:TagResource": _RDS_MANAGED,
             "secretsmanager:RotateSecret": _RDS_MANAGED,
+            "secretsmanager:DeleteSecret": _RDS_MANAGED + "; deleting the instance deletes it",
             "kms:DescribeKey": _RDS_MANAGED + "; it looks up the aws/secretsmanager key",
         },
     ),

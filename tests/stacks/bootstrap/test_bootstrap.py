@@ -401,16 +401,24 @@ def test_kms_and_ec2_writes_need_the_stacks_tag(boot: SynthResult) -> None:
 
 
 def test_rds_secrets_only_of_the_stacks_instances(boot: SynthResult) -> None:
-    """rds!db-* secrets are reachable only when RDS tagged them with a stack instance's ARN."""
+    """rds!db-* secrets: the deployer reaches them only through RDS; functions only their own."""
     owners = [
         "arn:aws:rds:*:123456789012:db:crosscloud-dev-*",
         "arn:aws:rds:*:123456789012:db:crosscloud-prod-*",
     ]
-    for document in [*_policies(boot, "deploy").values(), *_policies(boot, "function").values()]:
+    checked = 0
+    for document in _policies(boot, "deploy").values():
+        for statement in document["Statement"]:
+            if any("rds!db-" in r for r in statement["Resource"]):
+                assert statement["Condition"] == {"Bool": {"aws:ViaAWSService": "true"}}
+                checked += 1
+    for document in _policies(boot, "function").values():
         for statement in document["Statement"]:
             if any("rds!db-" in r for r in statement["Resource"]):
                 values = next(iter(statement["Condition"]["StringLike"].values()))
                 assert values == owners, statement["Sid"]
+                checked += 1
+    assert checked >= 2
 
 
 def test_bad_state_bucket_inside_stack_names_is_refused() -> None:
@@ -700,3 +708,25 @@ def test_target_projects_must_map_stacks_to_projects(overrides: dict[str, Any]) 
     """A list, a bad stack name, or account ids IAM would refuse are reported by key."""
     with pytest.raises(pulumi.RunError, match="crosscloud-bootstrap:gcpTargetProjects"):
         synth("main", root=BOOTSTRAP, overrides=overrides)
+
+
+def test_deploy_role_writes_the_stacks_state_not_the_bootstraps(boot: SynthResult) -> None:
+    """The deployer may write dev's and prod's checkpoints, never the bootstrap's own."""
+    (statement,) = [
+        s
+        for document in _policies(boot, "deploy").values()
+        for s in document["Statement"]
+        if s["Sid"] == "StateReadWrite"
+    ]
+    resources = statement["Resource"]
+    bucket = "arn:aws:s3:::crosscloud-pulumi-state/"
+
+    def allowed(key: str) -> bool:
+        """Whether a state object key matches the grant (IAM * spans /)."""
+        return any(fnmatch.fnmatchcase(bucket + key, pattern) for pattern in resources)
+
+    assert allowed(".pulumi/stacks/crosscloud/prod.json")
+    assert allowed(".pulumi/locks/organization/crosscloud/dev/1.json")
+    assert allowed(".pulumi/history/crosscloud/prod/prod-1.history.json")
+    assert not allowed(".pulumi/stacks/crosscloud-bootstrap/main.json")
+    assert not allowed(".pulumi/locks/organization/crosscloud-bootstrap/main/1.json")
