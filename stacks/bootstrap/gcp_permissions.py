@@ -54,8 +54,10 @@ DEPLOY_BASE_ROLES: tuple[str, ...] = ("roles/browser",)
 GRANTABLE_PROJECT_ROLES: tuple[str, ...] = (
     "roles/cloudsql.client",
     "roles/cloudsql.instanceUser",
-    # The build account's log writing (stacks/gcp/build_identity.py).
+    # The build account's log writing and its reads of Cloud Functions' staging
+    # buckets (stacks/gcp/build_identity.py).
     "roles/logging.logWriter",
+    "roles/storage.objectViewer",
 )
 PROJECT_IAM_ADMIN = "roles/resourcemanager.projectIamAdmin"
 

@@ -11,6 +11,11 @@ from stacks.gcp.apis import child_options
 # "Custom service account for Cloud Build" / Cloud Run "build service account"
 # pages): read the source archive, write the build log, push the image.
 SOURCE_READER = "roles/storage.objectViewer"
+# A 2nd gen build downloads the source from Google's own staging bucket,
+# gs://gcf-v2-sources-<project-number>-<region>, created on the first deploy
+# (terraform-provider-google#20571: "Access to bucket gcf-v2-sources-... denied.
+# You must grant Storage Object Viewer permission to" the build account).
+STAGING_BUCKETS = "projects/_/buckets/gcf-v2-sources-"
 LOG_WRITER = "roles/logging.logWriter"
 IMAGE_WRITER = "roles/artifactregistry.writer"
 
@@ -34,7 +39,10 @@ class BuildIdentity(pulumi.ComponentResource):
     New projects' default build account (the Compute Engine default account
     since Cloud Build's 2024 change) has no roles, so the stack names its own:
 
-    - ``roles/storage.objectViewer`` on the source bucket only: read the archive.
+    - ``roles/storage.objectViewer`` on the source bucket, and on the project
+      conditioned to Cloud Functions' own ``gcf-v2-sources-*`` staging buckets,
+      from which the build downloads the archive (they exist only after the
+      first deploy, so they cannot be granted on by name).
     - ``roles/artifactregistry.writer`` on the stack's repository only: push
       the image (and its build cache). The repository is the stack's, passed as
       ``build_config.docker_repository``, so the grant need not cover
@@ -55,7 +63,8 @@ class BuildIdentity(pulumi.ComponentResource):
         """Look the account up, create the repository and the three grants as children."""
         super().__init__("crosscloud:gcp:BuildIdentity", name, None, opts)
         child = child_options(self, opts)
-        # Fails at preview, naming the account, when the bootstrap has not run.
+        # Fails when the bootstrap has not run (at preview once the IAM API is
+        # on; on a fresh project's first `up`, after the stack enabled it).
         account = gcp.serviceaccount.get_account_output(
             account_id=args.account_id,
             project=args.project,
@@ -88,6 +97,18 @@ class BuildIdentity(pulumi.ComponentResource):
             bucket=args.source_bucket,
             role=SOURCE_READER,
             member=member,
+            opts=child,
+        )
+        gcp.projects.IAMMember(
+            f"{name}-read-staged-source",
+            project=args.project,
+            role=SOURCE_READER,
+            member=member,
+            condition={
+                "title": "only-gcf-v2-sources",
+                "description": "Cloud Functions' staging buckets, which the build reads from.",
+                "expression": f'resource.name.startsWith("{STAGING_BUCKETS}")',
+            },
             opts=child,
         )
         gcp.projects.IAMMember(

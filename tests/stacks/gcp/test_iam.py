@@ -58,16 +58,22 @@ def test_roles_are_exactly_the_needed_ones(stack: SynthResult, account_email: Ac
 def test_build_account_reads_source_pushes_images_writes_logs(
     stack: SynthResult, account_email: AccountEmail
 ) -> None:
-    """The build account may read the source bucket, push to the stack's repository, write logs."""
+    """The build account reads the source (ours and the staging copy), pushes, writes logs."""
     grants = {
         (g.type.rsplit(":", 1)[-1], g.inputs["role"]): g
         for g in _grants(stack, account_email(stack, "build"))
     }
     assert set(grants) == {
         ("BucketIAMMember", "roles/storage.objectViewer"),
+        ("IAMMember", "roles/storage.objectViewer"),
         ("RepositoryIamMember", "roles/artifactregistry.writer"),
         ("IAMMember", "roles/logging.logWriter"),
     }
+    # The build downloads from Cloud Functions' gcf-v2-sources-* buckets, and only those.
+    staged = grants[("IAMMember", "roles/storage.objectViewer")]
+    assert staged.inputs["condition"]["expression"] == (
+        'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-")'
+    )
     source = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-source")
     assert (
         grants[("BucketIAMMember", "roles/storage.objectViewer")].inputs["bucket"]
