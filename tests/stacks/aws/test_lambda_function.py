@@ -93,9 +93,11 @@ def test_api_limits_come_from_config(prod: SynthResult) -> None:
     api = prod.one(FUNCTION, "crosscloud-prod-api")
     assert api.inputs["memorySize"] == int(prod.config["crosscloud:functionMemoryMb"])
     assert api.inputs["timeout"] == int(prod.config["crosscloud:functionTimeoutSeconds"])
-    assert api.inputs["reservedConcurrentExecutions"] == int(
-        prod.config["crosscloud:functionReservedConcurrency"]
-    )
+    # Shipped without a reservation (a new account cannot give one); set, it is the cap.
+    assert "reservedConcurrentExecutions" not in api.inputs
+    reserved = synth("prod", overrides={"crosscloud:functionReservedConcurrency": "50"})
+    api = reserved.one(FUNCTION, "crosscloud-prod-api")
+    assert api.inputs["reservedConcurrentExecutions"] == 50
 
 
 def test_each_function_logs_to_its_own_log_group_with_retention(dev: SynthResult) -> None:
