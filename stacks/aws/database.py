@@ -38,6 +38,8 @@ class PostgresDatabaseArgs:
     final_snapshot: bool
     # Retention of the exported PostgreSQL logs.
     log_retention_days: int
+    # Apply changes at once (dev) or in the maintenance window (prod).
+    apply_immediately: bool = False
     max_connections_alarm: int = 80
     # Prod: Pulumi refuses to delete or replace the instance itself (its
     # settings, policies and alarms stay free to change).
@@ -107,15 +109,25 @@ class PostgresDatabase(pulumi.ComponentResource):
             )
             for kind in LOG_EXPORTS
         ]
+        # Every input set below that replaces the instance (ForceNew in
+        # terraform-provider-aws rds/instance.go), as the instance gets it: the
+        # final-snapshot name is keyed on these, so each generation's snapshot
+        # has a new name (a test holds this list to the instance's inputs).
+        replacing: dict[str, str | bool] = {
+            "engine": ENGINE,
+            "storage_encrypted": True,
+            "db_name": args.db_name,
+            "username": args.master_username,
+        }
         self.instance = aws.rds.Instance(
             name,
             identifier=name,
-            engine=ENGINE,
             engine_version=ENGINE_MAJOR,
             instance_class=args.instance_class,
             allocated_storage=args.allocated_storage_gb,
             max_allocated_storage=args.max_allocated_storage_gb,
             storage_type="gp3",
+            engine=ENGINE,
             storage_encrypted=True,
             db_name=args.db_name,
             username=args.master_username,
@@ -132,12 +144,15 @@ class PostgresDatabase(pulumi.ComponentResource):
             maintenance_window="sun:03:30-sun:04:30",
             copy_tags_to_snapshot=True,
             skip_final_snapshot=not args.final_snapshot,
-            final_snapshot_identifier=self._final_snapshot_name(name, args),
+            final_snapshot_identifier=self._final_snapshot_name(name, args, replacing),
             auto_minor_version_upgrade=True,
+            # Dev applies a change at once; prod waits for the maintenance window
+            # (until then, previews show the pending change again).
+            apply_immediately=args.apply_immediately,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
-            # A fixed identifier cannot exist twice: a replacement (only ever
-            # forced by the inputs the final-snapshot name is keyed on) deletes
-            # the old instance, leaving its final snapshot, before creating anew.
+            # A fixed identifier cannot exist twice: a replacement (forced only by
+            # ``replacing``) deletes the old instance, leaving its final snapshot,
+            # before creating the new one.
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=log_groups,
@@ -201,7 +216,7 @@ class PostgresDatabase(pulumi.ComponentResource):
         )
 
     def _final_snapshot_name(
-        self, name: str, args: PostgresDatabaseArgs
+        self, name: str, args: PostgresDatabaseArgs, replacing: dict[str, str | bool]
     ) -> pulumi.Output[str] | None:
         """A final-snapshot name no earlier generation of this database has used.
 
@@ -214,15 +229,16 @@ class PostgresDatabase(pulumi.ComponentResource):
         suffix = random.RandomId(
             f"{name}-final-snapshot",
             byte_length=4,
-            keepers={
-                "engine": ENGINE,
-                "username": args.master_username,
-                "dbName": args.db_name,
-                "storageEncrypted": "true",
-            },
+            keepers={_camel(key): str(value).lower() for key, value in replacing.items()},
             opts=pulumi.ResourceOptions(parent=self),
         )
         return pulumi.Output.concat(name, "-final-", suffix.hex)
+
+
+def _camel(name: str) -> str:
+    """The engine's name of an input (``db_name`` -> ``dbName``)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _managed_secret_arn(secrets: Sequence[aws.rds.outputs.InstanceMasterUserSecret]) -> str:

@@ -111,6 +111,7 @@ class AwsPlatform(pulumi.ComponentResource):
                 deletion_protection=db.deletion_protection,
                 final_snapshot=settings.environment != "dev",
                 log_retention_days=settings.functions.log_retention_days,
+                apply_immediately=not settings.is_prod,
                 protect=settings.is_prod,
             ),
             opts=regional,

@@ -4,6 +4,7 @@ import ipaddress
 
 import pytest
 
+from tooling.preflight import replacement
 from tooling.synth import SynthResult, synth
 
 
@@ -130,7 +131,7 @@ def test_exported_logs_go_to_groups_the_stack_keeps_with_retention(prod: SynthRe
 
 
 def test_final_snapshot_name_is_new_for_each_generation(prod: SynthResult) -> None:
-    """The final-snapshot name ends in a RandomId keyed on what replaces the instance."""
+    """The final-snapshot suffix is a RandomId keyed on every input that replaces the instance."""
     db = prod.one("aws:rds/instance:Instance")
     suffix = prod.one("random:index/randomId:RandomId")
     assert suffix.parent == db.parent
@@ -138,11 +139,18 @@ def test_final_snapshot_name_is_new_for_each_generation(prod: SynthResult) -> No
         db.inputs["finalSnapshotIdentifier"]
         == f"{db.inputs['identifier']}-final-{suffix.state['hex']}"
     )
-    assert suffix.inputs["keepers"] == {
-        "dbName": db.inputs["dbName"],
-        "engine": db.inputs["engine"],
-        "storageEncrypted": "true",
-        "username": db.inputs["username"],
-    }
+    replacing = [
+        path
+        for path in replacement.STATEFUL["aws:rds/instance:Instance"].replace_inputs
+        if path in db.inputs
+    ]
+    assert replacing
+    assert suffix.inputs["keepers"] == {path: str(db.inputs[path]).lower() for path in replacing}
     # A fixed identifier can only be replaced by deleting the old instance first.
     assert db.delete_before_replace is True
+
+
+def test_changes_wait_for_the_window_only_in_prod(dev: SynthResult, prod: SynthResult) -> None:
+    """Dev applies a change at once; prod leaves it to the maintenance window."""
+    assert dev.one("aws:rds/instance:Instance").inputs["applyImmediately"] is True
+    assert prod.one("aws:rds/instance:Instance").inputs["applyImmediately"] is False
