@@ -256,7 +256,10 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             },
         ),
         # AWS creates a VPC's default security group untagged; the provider tags
-        # it before revoking its rules. Only untagged groups may be claimed.
+        # it before revoking its rules. Only untagged groups may be claimed. IAM
+        # cannot test the group's VPC's tags, so this also lets the deployer
+        # claim (then change) an untagged group in another VPC of the account:
+        # an accepted risk (docs/delivery.md); keep the account to these stacks.
         Grant(
             "Ec2ClaimDefaultSecurityGroup",
             ("ec2:CreateTags",),

@@ -44,11 +44,18 @@ class GcpGithubOidcArgs:
     # Stack name -> its project (dev, prod): the CI service accounts get their
     # roles there, and each stack's own service accounts are created there.
     stacks: Mapping[str, str] = field(default_factory=dict)
+    # Pull requests preview these stacks only; their preview account reads nothing else.
+    preview_stacks: tuple[str, ...] = ("dev",)
 
     @property
     def target_projects(self) -> tuple[str, ...]:
         """Each stack project once, sorted."""
         return tuple(sorted(set(self.stacks.values())))
+
+    @property
+    def preview_projects(self) -> tuple[str, ...]:
+        """The projects of the stacks pull requests preview, once, sorted."""
+        return tuple(sorted({self.stacks[s] for s in self.preview_stacks if s in self.stacks}))
 
 
 def _short(text: str) -> str:
@@ -98,7 +105,12 @@ class GcpGithubOidc(pulumi.ComponentResource):
             opts=child,
         )
         self.preview_account = self._account(
-            name, "preview", args, preview_subjects(args.repository), perms.PREVIEW_ROLES
+            name,
+            "preview",
+            args,
+            preview_subjects(args.repository),
+            perms.PREVIEW_ROLES,
+            args.preview_projects,
         )
         self.deploy_account = self._account(
             name,
@@ -106,6 +118,7 @@ class GcpGithubOidc(pulumi.ComponentResource):
             args,
             deploy_subjects(args.repository, args.main_branch, args.prod_environment),
             perms.deploy_roles(),
+            args.target_projects,
         )
         self.stack_accounts = {
             stack: GcpStackAccounts(
@@ -154,8 +167,9 @@ class GcpGithubOidc(pulumi.ComponentResource):
         args: GcpGithubOidcArgs,
         subjects: tuple[str, ...],
         roles: tuple[str, ...],
+        projects: tuple[str, ...],
     ) -> gcp.serviceaccount.Account:
-        """One CI service account: who may become it, and its roles in each target project."""
+        """One CI service account: who may become it, and its roles in each of ``projects``."""
         child = pulumi.ResourceOptions(parent=self)
         account = gcp.serviceaccount.Account(
             f"{name}-{kind}",
@@ -174,7 +188,7 @@ class GcpGithubOidc(pulumi.ComponentResource):
                 member=gcp_subject_member(self.pool.name, subject),
                 opts=child,
             )
-        for project in args.target_projects:
+        for project in projects:
             # Project IAM is read and written through Resource Manager.
             apis = self._enable(name, project, TARGET_PROJECT_APIS)
             for role in roles:

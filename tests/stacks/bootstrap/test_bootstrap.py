@@ -730,3 +730,15 @@ def test_deploy_role_writes_the_stacks_state_not_the_bootstraps(boot: SynthResul
     assert allowed(".pulumi/history/crosscloud/prod/prod-1.history.json")
     assert not allowed(".pulumi/stacks/crosscloud-bootstrap/main.json")
     assert not allowed(".pulumi/locks/organization/crosscloud-bootstrap/main/1.json")
+
+
+def test_gcp_preview_account_holds_roles_in_dev_only(boot: SynthResult) -> None:
+    """Pull requests preview dev only, so the preview account has no role in prod's project."""
+    preview = boot.one("gcp:serviceaccount/account:Account", "github-gcp-preview")
+    member = preview.state["member"]
+    projects = {
+        b.inputs["project"]
+        for b in boot.of_type("gcp:projects/iAMMember:IAMMember")
+        if b.inputs["member"] == member
+    }
+    assert projects == {"crosscloud-dev"}
