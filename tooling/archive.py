@@ -66,14 +66,9 @@ def build_lambda_archive(
     cache_dir: Path | None = None,
 ) -> BuiltArchive:
     """Zip ``functions/<name>`` with its requirements installed for the Lambda target."""
-    source = _function_dir(functions_dir, name)
-    if architecture not in PLATFORMS:
-        raise ArchiveError(f"architecture must be one of {', '.join(PLATFORMS)}")
-    requirements = _lambda_requirements(source)
-    deps = _installed_dependencies(
-        name, requirements, architecture, python_version, cache_dir or out_dir / ".deps"
+    source, requirements, files = _lambda_files(
+        name, architecture, python_version, functions_dir, cache_dir or out_dir / ".deps"
     )
-    files = [*_tree(source), *_tree(deps)] if deps else list(_tree(source))
     target = out_dir / _lambda_name(name, architecture, python_version)
     fingerprint = _fingerprint(source, [requirements, architecture, python_version])
     return _write(target, files, fingerprint)
@@ -95,14 +90,9 @@ def build_lambda_tree(
     preview shows a change, depends on the sources alone; a zip's bytes also
     depend on the zlib build that compressed them.
     """
-    source = _function_dir(functions_dir, name)
-    if architecture not in PLATFORMS:
-        raise ArchiveError(f"architecture must be one of {', '.join(PLATFORMS)}")
-    requirements = _lambda_requirements(source)
-    deps = _installed_dependencies(
-        name, requirements, architecture, python_version, cache_dir or out_dir / ".deps"
+    _, _, files = _lambda_files(
+        name, architecture, python_version, functions_dir, cache_dir or out_dir / ".deps"
     )
-    files = sorted([*_tree(source), *_tree(deps)] if deps else _tree(source))
     _check_unique(files)
     target = out_dir / _lambda_name(name, architecture, python_version).removesuffix(".zip")
     digest = _content_hash(files)
@@ -173,6 +163,19 @@ def _function_dir(functions_dir: Path, name: str) -> Path:
     if not name.isidentifier() or not source.is_dir():
         raise ArchiveError(f"no function named {name!r} under {functions_dir}")
     return source
+
+
+def _lambda_files(
+    name: str, architecture: str, python_version: str, functions_dir: Path, cache_dir: Path
+) -> tuple[Path, str, list[tuple[str, Path]]]:
+    """(source dir, requirements, sorted archive files): the function and its installed deps."""
+    source = _function_dir(functions_dir, name)
+    if architecture not in PLATFORMS:
+        raise ArchiveError(f"architecture must be one of {', '.join(PLATFORMS)}")
+    requirements = _lambda_requirements(source)
+    deps = _installed_dependencies(name, requirements, architecture, python_version, cache_dir)
+    files = sorted([*_tree(source), *_tree(deps)] if deps else _tree(source))
+    return source, requirements, files
 
 
 def _lambda_name(name: str, architecture: str, python_version: str) -> str:

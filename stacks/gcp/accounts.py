@@ -4,6 +4,9 @@ One definition for both sides, so the accounts the deployer may act as are
 exactly the ones the stack deploys with.
 """
 
+import pulumi
+import pulumi_gcp as gcp
+
 # IAM service account ids: 6-30 characters, [a-z][a-z0-9-]*[a-z0-9].
 ACCOUNT_ID_PATTERN = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
 
@@ -16,3 +19,18 @@ def runtime_account_id(resource_prefix: str) -> str:
 def build_account_id(resource_prefix: str) -> str:
     """The account Cloud Build builds the function as (``crosscloud-dev-build``)."""
     return f"{resource_prefix}-build"
+
+
+def bootstrap_account(
+    parent: pulumi.Resource, account_id: str, project: str, opts: pulumi.ResourceOptions
+) -> pulumi.Output[gcp.serviceaccount.GetAccountResult]:
+    """Look up an account the bootstrap created, once what ``opts`` waits for (its API) is done.
+
+    Fails when the bootstrap has not run: at preview once the IAM API is on; on
+    a fresh project's first `up`, after the stack has enabled it.
+    """
+    return gcp.serviceaccount.get_account_output(
+        account_id=account_id,
+        project=project,
+        opts=pulumi.InvokeOutputOptions(parent=parent, depends_on=opts.depends_on),
+    )

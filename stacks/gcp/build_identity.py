@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.accounts import bootstrap_account
 from stacks.gcp.apis import child_options
 
 # What a 2nd gen function's build does as its build service account (Google's
@@ -63,13 +64,7 @@ class BuildIdentity(pulumi.ComponentResource):
         """Look the account up, create the repository and the three grants as children."""
         super().__init__("crosscloud:gcp:BuildIdentity", name, None, opts)
         child = child_options(self, opts)
-        # Fails when the bootstrap has not run (at preview once the IAM API is
-        # on; on a fresh project's first `up`, after the stack enabled it).
-        account = gcp.serviceaccount.get_account_output(
-            account_id=args.account_id,
-            project=args.project,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=child.depends_on),
-        )
+        account = bootstrap_account(self, args.account_id, args.project, child)
         self.email = account.email
         self.account_name = account.name
         member = account.member

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.gcp.accounts import bootstrap_account
 from stacks.gcp.apis import child_options
 
 # Cloud SQL names an IAM service-account database user by the account's email
@@ -71,12 +72,7 @@ class RuntimeIdentity(pulumi.ComponentResource):
         """Look the account up; create its grants and its database user as children."""
         super().__init__("crosscloud:gcp:RuntimeIdentity", name, None, opts)
         child = child_options(self, opts)
-        # Fails at preview, naming the account, when the bootstrap has not run.
-        account = gcp.serviceaccount.get_account_output(
-            account_id=args.account_id,
-            project=args.project,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=child.depends_on),
-        )
+        account = bootstrap_account(self, args.account_id, args.project, child)
         self.email = account.email
         self.member = account.member
 
