@@ -49,6 +49,38 @@ _RESERVED_DOMAIN = re.compile(
 RESERVED_NAMES = "example.com/.net/.org, .example, .test, .invalid and .localhost are reserved"
 
 
+# PostgreSQL message levels that still record every ERROR without debug noise:
+# info and debug* flood the log; log, fatal and panic drop failing statements.
+DB_LOG_LEVELS = ("notice", "warning", "error")
+# pgAudit session classes (github.com/pgaudit/pgaudit README, "pgaudit.log"). "ddl" and
+# "role" (schema and privilege changes) are rare and always recorded; the rest are a choice.
+DB_AUDIT_CLASSES = ("ddl", "role", "write", "read", "function", "misc", "misc_set")
+DB_AUDIT_REQUIRED = ("ddl", "role")
+# PostgreSQL integer GUCs top out at INT_MAX.
+PG_INT_MAX = 2_147_483_647
+# log_min_duration_statement below this logs nearly every statement, with its values.
+DB_MIN_SLOW_MS = 100
+
+
+@dataclass(frozen=True)
+class DatabaseLogSettings:
+    """What the PostgreSQL server log and pgAudit record, the same on RDS and Cloud SQL.
+
+    Connections, disconnections, checkpoints and lock waits are always logged;
+    these are the levels and thresholds a stack may choose.
+    """
+
+    # log_min_duration_statement: -1 off (Query Insights / Performance Insights
+    # still record slow queries, without literal values), else the threshold.
+    min_duration_ms: int = -1
+    # log_temp_files: 0 logs every temporary file, -1 none, else the size floor.
+    temp_files_kb: int = 0
+    min_error_statement: str = "error"
+    min_messages: str = "warning"
+    # pgaudit.log, in this order.
+    audit_classes: tuple[str, ...] = ("ddl", "role", "write")
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
     """The channels database (RDS PostgreSQL on AWS, Cloud SQL on GCP)."""
@@ -60,6 +92,7 @@ class DatabaseSettings:
     backup_retention_days: int
     multi_az: bool
     deletion_protection: bool
+    logging: DatabaseLogSettings = field(default_factory=DatabaseLogSettings)
 
 
 @dataclass(frozen=True)
@@ -214,6 +247,7 @@ def load_settings() -> Settings:
         ),
         multi_az=is_prod,
         deletion_protection=is_prod,
+        logging=_load_db_logging(cfg),
     )
     if database.max_allocated_storage_gb < database.allocated_storage_gb:
         cfg.problem(
@@ -276,6 +310,37 @@ def _log_retention(cfg: ConfigReader) -> int:
             f"got {days}; allowed: one of {', '.join(map(str, LOG_RETENTION_DAYS))}",
         )
     return days
+
+
+def _load_db_logging(cfg: ConfigReader) -> DatabaseLogSettings:
+    min_duration_ms = cfg.integer("dbLogMinDurationMs", minimum=-1, maximum=PG_INT_MAX, default=-1)
+    if 0 <= min_duration_ms < DB_MIN_SLOW_MS:
+        cfg.problem(
+            "dbLogMinDurationMs",
+            f"got {min_duration_ms}; allowed: -1 (off) or {DB_MIN_SLOW_MS} to {PG_INT_MAX} "
+            "(lower logs nearly every statement with its values)",
+        )
+    audit_classes = cfg.string_list(
+        "dbAuditLogClasses",
+        item=lambda v: v in DB_AUDIT_CLASSES,
+        allowed=f"one of {', '.join(DB_AUDIT_CLASSES)}",
+    )
+    missing = [c for c in DB_AUDIT_REQUIRED if c not in audit_classes]
+    if missing and not any("dbAuditLogClasses" in p for p in cfg.problems):
+        cfg.problem(
+            "dbAuditLogClasses",
+            f"lacks {', '.join(missing)}; allowed: a list that includes "
+            f"{' and '.join(DB_AUDIT_REQUIRED)} (schema and privilege changes)",
+        )
+    return DatabaseLogSettings(
+        min_duration_ms=min_duration_ms,
+        temp_files_kb=cfg.integer("dbLogTempFilesKb", minimum=-1, maximum=PG_INT_MAX, default=0),
+        min_error_statement=cfg.string(
+            "dbLogMinErrorStatement", choices=DB_LOG_LEVELS, default="error"
+        ),
+        min_messages=cfg.string("dbLogMinMessages", choices=DB_LOG_LEVELS, default="warning"),
+        audit_classes=audit_classes,
+    )
 
 
 def _load_aws(cfg: ConfigReader) -> AwsSettings:

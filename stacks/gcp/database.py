@@ -7,6 +7,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from stacks.gcp.apis import child_options
+from stacks.settings import DatabaseLogSettings
 
 POSTGRES_VERSION = "POSTGRES_17"
 # Enterprise Plus (the default for PostgreSQL 16+) rejects shared-core and
@@ -32,6 +33,8 @@ class PostgresInstanceArgs:
     deletion_protection: bool
     # The provider's default labels do not reach an instance's nested user_labels.
     labels: Mapping[str, str] = field(default_factory=dict)
+    # What the server log and pgAudit record (``database_flags``).
+    logging: DatabaseLogSettings = field(default_factory=DatabaseLogSettings)
     # Prod: Pulumi refuses to delete or replace the instance and its database itself (its
     # settings, policies and alarms stay free to change).
     protect: bool = False
@@ -45,6 +48,41 @@ def backup_windows(retention_days: int) -> tuple[int, int]:
     """
     log_days = max(1, min(MAX_TRANSACTION_LOG_DAYS, retention_days - 1))
     return max(retention_days, log_days + 1), log_days
+
+
+def database_flags(
+    logging: DatabaseLogSettings,
+) -> list[gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgsDict]:
+    """Every flag of the instance: IAM login, the server log's records and pgAudit.
+
+    The provider sends the whole list on every change and Cloud SQL resets a
+    flag left out to its default, so all flags live here. Allowed values: the
+    Cloud SQL for PostgreSQL supported-flags page (cloud.google.com/sql/docs/
+    postgres/flags), mirrored in tooling/preflight/provider_rules/gcp.py.
+    ``cloudsql.enable_pgaudit`` loads a shared library, so turning it on or off
+    restarts the instance (once, when this list first reaches an existing
+    instance); the log_* and pgaudit.log flags are reloaded without a restart
+    (PostgreSQL contexts sighup/superuser), so changing the dbLog* keys is routine.
+    """
+    flags = {
+        # The function logs in as its service account: no password exists to leak.
+        "cloudsql.iam_authentication": "on",
+        "log_connections": "on",
+        "log_disconnections": "on",
+        "log_checkpoints": "on",
+        "log_lock_waits": "on",
+        "log_temp_files": str(logging.temp_files_kb),
+        "log_min_duration_statement": str(logging.min_duration_ms),
+        "log_min_error_statement": logging.min_error_statement,
+        "log_min_messages": logging.min_messages,
+        # pgAudit writes to Cloud Logging as Data Access audit logs
+        # (cloudaudit.googleapis.com/data_access), readable only with
+        # roles/logging.privateLogViewer. It also needs `CREATE EXTENSION pgaudit`
+        # in the database, which Cloud SQL does not let Terraform run (docs/gcp.md).
+        "cloudsql.enable_pgaudit": "on",
+        "pgaudit.log": ",".join(logging.audit_classes),
+    }
+    return [{"name": name, "value": value} for name, value in flags.items()]
 
 
 class PostgresInstance(pulumi.ComponentResource):
@@ -92,8 +130,7 @@ class PostgresInstance(pulumi.ComponentResource):
                 "ssl_mode": "TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
             },
             "connector_enforcement": "REQUIRED",
-            # The function logs in as its service account: no password exists to leak.
-            "database_flags": [{"name": "cloudsql.iam_authentication", "value": "on"}],
+            "database_flags": database_flags(args.logging),
             "insights_config": {"query_insights_enabled": True},
             "user_labels": dict(args.labels),
         }

@@ -125,6 +125,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 highly_available=db.multi_az,
                 deletion_protection=db.deletion_protection,
                 labels=settings.labels,
+                logging=db.logging,
                 protect=settings.is_prod,
             ),
             opts=needs(regional, "sql"),

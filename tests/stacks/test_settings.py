@@ -39,6 +39,17 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
         "at least dbAllocatedStorageGb (100)",
     ),
     ({"crosscloud:dbBackupRetentionDays": "36"}, "crosscloud:dbBackupRetentionDays", "1 to 35"),
+    ({"crosscloud:dbLogMinDurationMs": "50"}, "crosscloud:dbLogMinDurationMs", "-1 (off) or 100"),
+    ({"crosscloud:dbLogMinDurationMs": "-2"}, "crosscloud:dbLogMinDurationMs", "-1 to 2147483647"),
+    ({"crosscloud:dbLogTempFilesKb": "-5"}, "crosscloud:dbLogTempFilesKb", "-1 to 2147483647"),
+    (
+        {"crosscloud:dbLogMinErrorStatement": "panic"},
+        "crosscloud:dbLogMinErrorStatement",
+        "notice, warning, error",
+    ),
+    ({"crosscloud:dbLogMinMessages": "debug1"}, "crosscloud:dbLogMinMessages", "warning"),
+    ({"crosscloud:dbAuditLogClasses": ["all"]}, "crosscloud:dbAuditLogClasses", "one of ddl"),
+    ({"crosscloud:dbAuditLogClasses": ["write"]}, "crosscloud:dbAuditLogClasses", "lacks ddl, role"),
     ({"crosscloud:functionMemoryMb": "64"}, "crosscloud:functionMemoryMb", "128 to 10240"),
     ({"crosscloud:functionTimeoutSeconds": "60"}, "crosscloud:functionTimeoutSeconds", "1 to 30"),
     (

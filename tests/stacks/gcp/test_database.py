@@ -3,7 +3,7 @@
 import pytest
 
 from stacks.gcp.database import backup_windows
-from tooling.synth import SynthResult
+from tooling.synth import SynthResult, synth
 
 INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance"
 
@@ -16,10 +16,55 @@ def test_reachable_only_through_the_connector(stack: SynthResult) -> None:
     assert stack.one(INSTANCE).inputs["settings"]["connectorEnforcement"] == "REQUIRED"
 
 
+def flags_of(result: SynthResult) -> dict[str, str]:
+    """The instance's database flags as a name -> value map (each name once)."""
+    flags = result.one(INSTANCE).inputs["settings"]["databaseFlags"]
+    names = [flag["name"] for flag in flags]
+    assert len(names) == len(set(names))
+    return {flag["name"]: flag["value"] for flag in flags}
+
+
 def test_iam_authentication_is_on(stack: SynthResult) -> None:
     """The flag IAM database users need."""
-    flags = stack.one(INSTANCE).inputs["settings"]["databaseFlags"]
-    assert {"name": "cloudsql.iam_authentication", "value": "on"} in flags
+    assert flags_of(stack)["cloudsql.iam_authentication"] == "on"
+
+
+def test_server_log_records_connections_and_failing_statements(stack: SynthResult) -> None:
+    """Connections, checkpoints and lock waits always; levels and thresholds from config."""
+    assert flags_of(stack) == {
+        "cloudsql.iam_authentication": "on",
+        "log_connections": "on",
+        "log_disconnections": "on",
+        "log_checkpoints": "on",
+        "log_lock_waits": "on",
+        "log_temp_files": "0",
+        "log_min_duration_statement": "-1",
+        "log_min_error_statement": "error",
+        "log_min_messages": "warning",
+        "cloudsql.enable_pgaudit": "on",
+        "pgaudit.log": "ddl,role,write",
+    }
+
+
+def test_log_flags_follow_the_db_log_keys() -> None:
+    """Each dbLog* key and dbAuditLogClasses reaches its flag, as PostgreSQL spells it."""
+    result = synth(
+        "dev",
+        overrides={
+            "crosscloud:dbLogMinDurationMs": "1000",
+            "crosscloud:dbLogTempFilesKb": "-1",
+            "crosscloud:dbLogMinErrorStatement": "warning",
+            "crosscloud:dbLogMinMessages": "error",
+            "crosscloud:dbAuditLogClasses": ["role", "ddl"],
+        },
+    )
+    flags = flags_of(result)
+    assert flags["log_min_duration_statement"] == "1000"
+    assert flags["log_temp_files"] == "-1"
+    assert flags["log_min_error_statement"] == "warning"
+    assert flags["log_min_messages"] == "error"
+    assert flags["pgaudit.log"] == "role,ddl"
+    assert flags["cloudsql.enable_pgaudit"] == "on"
 
 
 def test_postgres_and_size_from_config(stack: SynthResult) -> None:
