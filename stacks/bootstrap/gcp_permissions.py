@@ -38,9 +38,14 @@ DEPLOY_ROLES_BY_MODULE: Mapping[str, tuple[str, ...]] = {
     "cloudfunctionsv2": ("roles/cloudfunctions.developer",),
     "cloudrunv2": ("roles/run.admin",),
     "monitoring": ("roles/monitoring.editor",),
-    # Project IAM bindings (conditioned below) and API enablement
-    # (gcp:projects/service:Service). Service Usage has no enable-only
-    # predefined role; the admin role's disable reaches only these projects.
+    # Project IAM bindings (conditioned below), the Cloud Storage audit config
+    # (gcp:projects/iAMAuditConfig, stacks/gcp/storage_audit.py) and API
+    # enablement (gcp:projects/service:Service). An audit config is written by
+    # the same projects.setIamPolicy call and grants no role, so
+    # modifiedGrantsByRole is empty and the condition admits it; no narrower
+    # role or condition separates audit configs from bindings (a residual
+    # risk: the deployer could also turn Data Access logs off). Service Usage
+    # has no enable-only predefined role; its disable reaches only these projects.
     "projects": ("roles/resourcemanager.projectIamAdmin", "roles/serviceusage.serviceUsageAdmin"),
     "secretmanager": ("roles/secretmanager.admin",),
     "sql": ("roles/cloudsql.admin",),

@@ -16,6 +16,7 @@ from stacks.gcp.function_source import FunctionSource, FunctionSourceArgs
 from stacks.gcp.providers import gcp_provider
 from stacks.gcp.runtime_identity import RuntimeIdentity, RuntimeIdentityArgs
 from stacks.gcp.secrets import AppSecrets, AppSecretsArgs
+from stacks.gcp.storage_audit import StorageAuditLogs, StorageAuditLogsArgs
 from stacks.settings import Settings
 from tooling.archive import build_source_archive
 
@@ -91,6 +92,14 @@ class GcpPlatform(pulumi.ComponentResource):
                 protect=settings.is_prod,
             ),
             opts=needs(regional, "storage"),
+        )
+        # Who read or wrote which object in them (and in every other bucket
+        # of the project): Data Access audit logs rather than usage logs, see
+        # stacks/gcp/storage_audit.py.
+        self.storage_audit = StorageAuditLogs(
+            f"{prefix}-storage-audit",
+            StorageAuditLogsArgs(project=gcp.project),
+            opts=needs(regional, "projects"),
         )
         archive = build_source_archive(API_SOURCE)
         self.source = FunctionSource(
