@@ -109,6 +109,14 @@ CASES: dict[tuple[str, str], tuple[Any, Any]] = {
     ("pulumi:providers:gcp", "defaultLabels{}"): ("cc-1001", "CC 1001"),
     ("gcp:sql/databaseInstance:DatabaseInstance", "settings.userLabels{key}"): ("stack", "1stack"),
     ("gcp:sql/databaseInstance:DatabaseInstance", "settings.userLabels{}"): ("dev", "Dev"),
+    ("gcp:sql/databaseInstance:DatabaseInstance", "settings.databaseFlags[]"): (
+        {"name": "pgaudit.log", "value": "ddl,role,-misc"},
+        {"name": "pgaudit.log", "value": "ddl,roles"},
+    ),
+    ("gcp:projects/iAMAuditConfig:IAMAuditConfig", "auditLogConfigs[].logType"): (
+        "DATA_READ",
+        "DATA_READS",
+    ),
     ("gcp:storage/bucket:Bucket", "labels{key}"): ("owner", "Owner"),
     ("gcp:storage/bucket:Bucket", "labels{}"): ("platform-team", "platform team"),
 }
@@ -254,6 +262,28 @@ def test_secret_values_stay_out_of_findings() -> None:
     assert len(findings) == 1
     assert "hunter2" not in findings[0].render()
     assert findings[0].problem.startswith("secretId = [secret]")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "accepted"),
+    [
+        ("log_connections", "on", True),
+        ("log_connections", "true", False),
+        ("log_temp_files", "-1", True),
+        ("log_temp_files", "-2", False),
+        ("log_min_duration_statement", "2147483647", True),
+        ("log_min_duration_statement", "2147483648", False),
+        ("log_min_duration_statement", "1s", False),
+        ("log_min_error_statement", "error", True),
+        ("log_min_messages", "warn", False),
+        ("pgaudit.log", "none", True),
+        ("log_statement", "ddl", False),
+    ],
+)
+def test_cloud_sql_flags_as_postgresql_parses_them(name: str, value: str, accepted: bool) -> None:
+    """on/off booleans, integers from -1 to INT_MAX, message levels; unknown flags are reported."""
+    (rule,) = [r for r in RULES if r.path == "settings.databaseFlags[]"]
+    assert rule.check.fails({"name": name, "value": value}, {}) is not accepted
 
 
 def test_paths_walk_lists_maps_and_json_strings() -> None:

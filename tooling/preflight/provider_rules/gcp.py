@@ -5,7 +5,16 @@ Sources (hashicorp/terraform-provider-google, generated from GoogleCloudPlatform
   google/services/resourcemanager/resource_google_service_account.go @0540ffe,
   google/services/iambeta/resource_iam_workload_identity_pool.go @0937ec5,
   google/services/iambeta/resource_iam_workload_identity_pool_provider.go @0937ec5,
-  google/services/resourcemanager/resource_google_project_service.go @1658bf8.
+  google/services/resourcemanager/resource_google_project_service.go @1658bf8,
+  google/tpgiamresource/resource_iam_audit_config.go @0262be6 (log_type: no validator;
+  its description lists the values the IAM API accepts).
+Cloud SQL database flags: the provider checks neither names nor values
+(google/services/sql/resource_sql_database_instance.go, database_flags: name and
+value are plain strings); the Cloud SQL Admin API refuses an unsupported flag or
+value at apply. The values below are PostgreSQL's own (postgresql.org/docs/17
+runtime-config-logging.html; pgaudit.log: github.com/pgaudit/pgaudit README),
+which Cloud SQL's supported-flags page (cloud.google.com/sql/docs/postgres/flags)
+restates; a flag not in the table is reported so it gets read before it ships.
 Rules marked CLOUD_API are the API's own limits (documented in the schema
 descriptions or the API reference), which fail at apply.
 """
@@ -18,6 +27,7 @@ from tooling.preflight.provider_rules.checks import (
     DoesNotMatch,
     Length,
     Matches,
+    OneOf,
     Predicate,
 )
 from tooling.preflight.provider_rules.engine import CLOUD_API, AutoName, Rule
@@ -67,6 +77,56 @@ UNSETTABLE_SERVICES = (
 def _is_settable_service(value: Any) -> bool:
     """A service domain such as serviceusage.googleapis.com, not an ignored or banned one."""
     return isinstance(value, str) and "." in value and value not in UNSETTABLE_SERVICES
+
+
+_ON_OFF = ("on", "off")
+_PG_LEVELS = (
+    "debug5", "debug4", "debug3", "debug2", "debug1",
+    "info", "notice", "warning", "error", "log", "fatal", "panic",
+)  # fmt: skip
+_PGAUDIT_CLASSES = ("read", "write", "function", "role", "ddl", "misc", "misc_set", "all")
+_PG_INT_MAX = 2_147_483_647
+
+
+def _pg_int(value: str, low: int) -> bool:
+    """A decimal integer from ``low`` to INT_MAX, as PostgreSQL parses an integer GUC."""
+    try:
+        number = int(value)
+    except ValueError:
+        return False
+    return low <= number <= _PG_INT_MAX
+
+
+def _pgaudit_log(value: str) -> bool:
+    """``none``, or a comma list of pgAudit classes, each optionally excluded with ``-``."""
+    if value == "none":
+        return True
+    parts = [part.strip().lower().removeprefix("-") for part in value.split(",")]
+    return all(part in _PGAUDIT_CLASSES for part in parts)
+
+
+CLOUD_SQL_FLAGS: Mapping[str, Any] = {
+    "cloudsql.iam_authentication": lambda v: v in _ON_OFF,
+    "cloudsql.enable_pgaudit": lambda v: v in _ON_OFF,
+    "log_connections": lambda v: v in _ON_OFF,
+    "log_disconnections": lambda v: v in _ON_OFF,
+    "log_checkpoints": lambda v: v in _ON_OFF,
+    "log_lock_waits": lambda v: v in _ON_OFF,
+    "log_temp_files": lambda v: _pg_int(v, -1),
+    "log_min_duration_statement": lambda v: _pg_int(v, -1),
+    "log_min_error_statement": lambda v: v in _PG_LEVELS,
+    "log_min_messages": lambda v: v in _PG_LEVELS,
+    "pgaudit.log": _pgaudit_log,
+}
+
+
+def _is_supported_flag(flag: Any) -> bool:
+    """A ``{name, value}`` flag whose name is in ``CLOUD_SQL_FLAGS`` and whose value it accepts."""
+    if not isinstance(flag, Mapping):
+        return False
+    accepts = CLOUD_SQL_FLAGS.get(str(flag.get("name")))
+    value = flag.get("value")
+    return accepts is not None and isinstance(value, str) and bool(accepts(value))
 
 
 AUTONAMES: tuple[AutoName, ...] = ()
@@ -166,6 +226,28 @@ RULES: tuple[Rule, ...] = (
         "settings.userLabels{}",
         LABEL_VALUE,
         LABELS,
+        CLOUD_API,
+    ),
+    Rule(
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        "settings.databaseFlags[]",
+        Predicate(
+            _is_supported_flag,
+            "a flag of "
+            + ", ".join(CLOUD_SQL_FLAGS)
+            + " with a value PostgreSQL accepts (on/off; integers from -1; message levels "
+            "debug5..panic; pgaudit.log classes)",
+        ),
+        "Cloud SQL Admin API database flags (cloud.google.com/sql/docs/postgres/flags); "
+        "PostgreSQL 17 runtime-config-logging; pgaudit README",
+        CLOUD_API,
+    ),
+    Rule(
+        "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+        "auditLogConfigs[].logType",
+        OneOf(("DATA_READ", "DATA_WRITE", "ADMIN_READ")),
+        f"{TFGOOGLE}tpgiamresource/resource_iam_audit_config.go log_type description "
+        "('Must be one of DATA_READ, DATA_WRITE, or ADMIN_READ')",
         CLOUD_API,
     ),
     Rule("gcp:storage/bucket:Bucket", "labels{key}", LABEL_KEY, LABELS, CLOUD_API),
