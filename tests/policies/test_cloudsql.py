@@ -16,11 +16,28 @@ CHECKS = (
     cloudsql.ssl_required,
     cloudsql.backups_enabled,
     cloudsql.prod_deletion_protection,
+    cloudsql.log_flags,
+    cloudsql.pgaudit_on,
 )
+
+
+SOUND_FLAGS = {
+    "log_connections": "on",
+    "log_disconnections": "on",
+    "log_checkpoints": "on",
+    "log_lock_waits": "on",
+    "log_temp_files": "0",
+    "log_min_duration_statement": "-1",
+    "log_min_error_statement": "error",
+    "log_min_messages": "warning",
+    "cloudsql.enable_pgaudit": "on",
+    "pgaudit.log": "ddl,role,write",
+}
 
 
 def instance_props(
     *,
+    flags: dict[str, str] | None = None,
     networks: list[dict[str, str]] | None = None,
     ssl: str | None = "ENCRYPTED_ONLY",
     backups: bool = True,
@@ -39,6 +56,10 @@ def instance_props(
             },
             "backupConfiguration": {"enabled": backups, "pointInTimeRecoveryEnabled": backups},
             "deletionProtectionEnabled": protected,
+            "databaseFlags": [
+                {"name": name, "value": value}
+                for name, value in (SOUND_FLAGS if flags is None else flags).items()
+            ],
         },
     }
     if provider_protection is not None:
@@ -104,3 +125,70 @@ def test_dev_may_leave_deletion_protection_off(
     """Deletion protection is a prod-only requirement."""
     props = instance_props(protected=False, provider_protection=False)
     assert messages(props, dev_settings, subject) == []
+
+
+def with_flag(name: str, value: str | None) -> dict[str, Any]:
+    """Sound instance inputs with one flag changed (or removed, for None)."""
+    flags = {k: v for k, v in SOUND_FLAGS.items() if k != name}
+    if value is not None:
+        flags[name] = value
+    return instance_props(flags=flags)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("log_connections", "off", "Cloud SQL sql has log_connections off, not on."),
+        ("log_lock_waits", None, "Cloud SQL sql has log_lock_waits unset, not on."),
+        ("log_temp_files", "-1", "Cloud SQL sql has log_temp_files -1; allowed: 0 or more kB."),
+        (
+            "log_min_duration_statement",
+            "0",
+            "Cloud SQL sql has log_min_duration_statement 0; allowed: -1 or at least 100 ms.",
+        ),
+        (
+            "log_min_duration_statement",
+            None,
+            "Cloud SQL sql has log_min_duration_statement unset; allowed: -1 or at least 100 ms.",
+        ),
+        (
+            "log_min_error_statement",
+            "panic",
+            "Cloud SQL sql has log_min_error_statement panic; allowed: notice, warning, error.",
+        ),
+        (
+            "log_min_messages",
+            "debug1",
+            "Cloud SQL sql has log_min_messages debug1; allowed: notice, warning, error.",
+        ),
+        (
+            "cloudsql.enable_pgaudit",
+            "off",
+            "Cloud SQL sql does not set cloudsql.enable_pgaudit: on.",
+        ),
+        ("pgaudit.log", "write", "Cloud SQL sql has pgaudit.log write, without ddl, role."),
+        ("pgaudit.log", None, "Cloud SQL sql has pgaudit.log unset, without ddl, role."),
+    ],
+)
+def test_each_missing_record_fails(
+    name: str, value: str | None, expected: str, subject: MakeSubject, dev_settings: Settings
+) -> None:
+    """One weakened log or audit flag gives exactly its message, in dev as in prod."""
+    assert messages(with_flag(name, value), dev_settings, subject) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("log_min_duration_statement", "1000"),
+        ("log_temp_files", "10240"),
+        ("log_min_messages", "notice"),
+        ("pgaudit.log", "role, ddl"),
+        ("pgaudit.log", "all"),
+    ],
+)
+def test_other_sane_record_settings_pass(
+    name: str, value: str, subject: MakeSubject, dev_settings: Settings
+) -> None:
+    """A slow-statement threshold, a temp-file floor, other levels and wider audit pass."""
+    assert messages(with_flag(name, value), dev_settings, subject) == []

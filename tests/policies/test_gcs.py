@@ -82,3 +82,70 @@ def test_no_public_bucket_iam(
 ) -> None:
     """Grants and ACL entries to allUsers/allAuthenticatedUsers fail; named members pass."""
     assert len(list(gcs.no_public_bucket_iam(subject(type_, props), dev_settings))) == violations
+
+
+def audit_config(
+    subject: MakeSubject, log_types: tuple[str, ...], service: str = "storage.googleapis.com"
+) -> Subject:
+    """An IAMAuditConfig turning on ``log_types`` for ``service``."""
+    configs = [{"logType": t} for t in log_types]
+    return subject(gcs.AUDIT_CONFIG, {"service": service, "auditLogConfigs": configs}, name="a")
+
+
+def record_messages(subjects: list[Subject], settings: Settings) -> list[str]:
+    """The gcs-access-records stack rule's messages."""
+    return [finding.message for finding in gcs.access_records(subjects, settings)]
+
+
+@pytest.mark.parametrize("service", ["storage.googleapis.com", "allServices"])
+def test_buckets_with_data_access_audit_logs_pass(
+    service: str, subject: MakeSubject, dev_settings: Settings
+) -> None:
+    """DATA_READ and DATA_WRITE for Cloud Storage (or all services) record every bucket."""
+    subjects = [
+        subject(gcs.BUCKET, SECURE, name="b"),
+        audit_config(subject, ("DATA_READ", "DATA_WRITE"), service),
+    ]
+    assert record_messages(subjects, dev_settings) == []
+
+
+def test_bucket_with_usage_logs_passes(subject: MakeSubject, dev_settings: Settings) -> None:
+    """Usage logs to a log bucket are the other accepted record."""
+    bucket = subject(gcs.BUCKET, {**SECURE, "logging": {"logBucket": "logs"}}, name="b")
+    assert record_messages([bucket], dev_settings) == []
+
+
+@pytest.mark.parametrize(
+    ("others", "missing"),
+    [
+        ([], "DATA_READ, DATA_WRITE"),
+        ([("DATA_WRITE",)], "DATA_READ"),
+        ([("DATA_READ",), ("DATA_WRITE",)], ""),
+    ],
+)
+def test_bucket_without_a_record_of_access_fails(
+    others: list[tuple[str, ...]], missing: str, subject: MakeSubject, dev_settings: Settings
+) -> None:
+    """Each bucket is reported, naming the log types no audit config turns on."""
+    subjects = [subject(gcs.BUCKET, SECURE, name="b")]
+    subjects += [audit_config(subject, types) for types in others]
+    expected = (
+        [
+            "GCS bucket b: no record of object access (no IAMAuditConfig for "
+            f"storage.googleapis.com with {missing}, no usage logs)."
+        ]
+        if missing
+        else []
+    )
+    assert record_messages(subjects, dev_settings) == expected
+
+
+def test_audit_config_for_another_service_does_not_count(
+    subject: MakeSubject, dev_settings: Settings
+) -> None:
+    """Data Access logs of Cloud SQL say nothing about objects."""
+    subjects = [
+        subject(gcs.BUCKET, SECURE, name="b"),
+        audit_config(subject, ("DATA_READ", "DATA_WRITE"), "sqladmin.googleapis.com"),
+    ]
+    assert len(record_messages(subjects, dev_settings)) == 1
