@@ -49,7 +49,11 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
     ),
     ({"crosscloud:dbLogMinMessages": "debug1"}, "crosscloud:dbLogMinMessages", "warning"),
     ({"crosscloud:dbAuditLogClasses": ["all"]}, "crosscloud:dbAuditLogClasses", "one of ddl"),
-    ({"crosscloud:dbAuditLogClasses": ["write"]}, "crosscloud:dbAuditLogClasses", "lacks ddl, role"),
+    (
+        {"crosscloud:dbAuditLogClasses": ["write"]},
+        "crosscloud:dbAuditLogClasses",
+        "lacks ddl, role",
+    ),
     ({"crosscloud:functionMemoryMb": "64"}, "crosscloud:functionMemoryMb", "128 to 10240"),
     ({"crosscloud:functionTimeoutSeconds": "60"}, "crosscloud:functionTimeoutSeconds", "1 to 30"),
     (
