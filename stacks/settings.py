@@ -103,6 +103,8 @@ class FunctionSettings:
     timeout_seconds: int
     # None: no reservation (the function draws on the account's shared pool).
     reserved_concurrency: int | None
+    # The same, for the S3-triggered indexer (a burst of uploads is a burst of invokes).
+    indexer_reserved_concurrency: int | None
     max_instances: int
     architecture: str
     log_retention_days: int
@@ -260,10 +262,8 @@ def load_settings() -> Settings:
         memory_mb=cfg.integer("functionMemoryMb", minimum=128, maximum=10240),
         # API Gateway HTTP APIs give up on an integration after 30 seconds.
         timeout_seconds=cfg.integer("functionTimeoutSeconds", minimum=1, maximum=30),
-        # 0 reserves nothing. A reservation must leave the account 100 unreserved
-        # executions, and new accounts have a quota of 10: reserving fails there.
-        reserved_concurrency=cfg.integer("functionReservedConcurrency", minimum=0, maximum=1000)
-        or None,
+        reserved_concurrency=_reserved_concurrency(cfg, "functionReservedConcurrency"),
+        indexer_reserved_concurrency=_reserved_concurrency(cfg, "indexerReservedConcurrency"),
         max_instances=cfg.integer("functionMaxInstances", minimum=1, maximum=1000),
         architecture=cfg.string("functionArchitecture", choices=ARCHITECTURES),
         log_retention_days=_log_retention(cfg),
@@ -300,6 +300,16 @@ def load_settings() -> Settings:
         aws=aws_settings,
         gcp=gcp_settings,
     )
+
+
+def _reserved_concurrency(cfg: ConfigReader, key: str) -> int | None:
+    """A function's reserved concurrency from ``key``; 0 (the committed value) reserves nothing.
+
+    A reservation must leave the account 100 unreserved executions, and new
+    accounts have a quota of 10: any reservation fails there, so every
+    function's key ships as 0 until the quota is raised (docs/first-deploy.md).
+    """
+    return cfg.integer(key, minimum=0, maximum=1000) or None
 
 
 def _log_retention(cfg: ConfigReader) -> int:

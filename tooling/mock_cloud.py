@@ -217,6 +217,19 @@ class CloudMocks(pulumi.runtime.Mocks):
             case "aws:cloudwatch/logGroup:LogGroup":
                 group = inputs.get("name") or auto
                 return group, state | {"arn": f"arn:aws:logs:{region}:{account}:log-group:{group}"}
+            case "aws:ec2/vpcEndpoint:VpcEndpoint":
+                endpoint = f"vpce-{_suffix(typ, name)}"
+                state["arn"] = f"arn:aws:ec2:{region}:{account}:vpc-endpoint/{endpoint}"
+                if inputs.get("vpcEndpointType") == "Gateway":
+                    # The AWS-managed prefix list of the service's addresses.
+                    state["prefixListId"] = (
+                        f"pl-{_suffix('prefix-list', str(inputs.get('serviceName')))}"
+                    )
+                return endpoint, state
+            case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+                rule = f"sgr-{_suffix(typ, name)}"
+                arn = f"arn:aws:ec2:{region}:{account}:security-group-rule/{rule}"
+                return rule, state | {"arn": arn, "securityGroupRuleId": rule}
             case "aws:ec2/vpc:Vpc":
                 vpc = f"vpc-{_suffix(typ, name)}"
                 return vpc, state | {

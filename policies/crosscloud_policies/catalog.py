@@ -10,6 +10,7 @@ from . import (
     gcp_iam,
     gcs,
     lambda_,
+    network,
     rds,
     stack,
     tags,
@@ -30,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     *lambda_.RULES,
     *cloudfunctions.RULES,
     *function_env.RULES,
+    *network.RULES,
     *tags.RULES,
     *stack.RULES,
 )

@@ -9,6 +9,7 @@ from .settings import Settings
 FUNCTION = "aws:lambda/function:Function"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 PERMISSION = "aws:lambda/permission:Permission"
+CODE_SIGNING_CONFIG = "aws:lambda/codeSigningConfig:CodeSigningConfig"
 # Lambda's own defaults when the inputs leave them out.
 DEFAULT_MEMORY_MB = 128
 DEFAULT_TIMEOUT_SECONDS = 3
@@ -80,6 +81,38 @@ def permission_has_source_arn(subject: Subject, _settings: Settings) -> Iterator
         )
 
 
+def reserved_concurrency(subject: Subject, settings: Settings) -> Iterator[str]:
+    """A reservation is never 0, and is set on every function where the pack asks for caps."""
+    if subject.type != FUNCTION:
+        return
+    reserved = subject.props.get("reservedConcurrentExecutions")
+    if reserved == 0:
+        yield (
+            f"Lambda {subject.name} reserves 0 concurrent executions: it is throttled on every "
+            "invoke. Leave it unset (-1) for no reservation."
+        )
+    elif settings.stack in settings.reserved_concurrency_stacks and (
+        reserved is None or reserved < 0
+    ):
+        yield (
+            f"Lambda {subject.name} has no reserved concurrency, and stack {settings.stack} is in "
+            "reservedConcurrencyStacks."
+        )
+
+
+def code_signing_enforced(subject: Subject, _settings: Settings) -> Iterator[str]:
+    """A code-signing config, where one exists, refuses unsigned code."""
+    if subject.type != CODE_SIGNING_CONFIG:
+        return
+    # Lambda's default for a config without policies is Warn (API CodeSigningPolicies).
+    action = dig(subject.props, "policies", "untrustedArtifactOnDeployment") or "Warn"
+    if action != "Enforce":
+        yield (
+            f"Code signing config {subject.name} has untrustedArtifactOnDeployment {action}: "
+            "unsigned or tampered code still deploys."
+        )
+
+
 RULES: tuple[Rule, ...] = (
     StackRule(
         name="lambda-log-group-retention",
@@ -117,6 +150,33 @@ RULES: tuple[Rule, ...] = (
         ),
         why="Caps the cost of a runaway function and keeps timeouts under the API's 30 s limit.",
         check=memory_and_timeout,
+    ),
+    ResourceRule(
+        name="lambda-reserved-concurrency",
+        description=(
+            "No Lambda reserves 0 executions, and in reservedConcurrencyStacks every Lambda has a "
+            "reserved-concurrency cap."
+        ),
+        remediation=(
+            "Set crosscloud:functionReservedConcurrency / indexerReservedConcurrency once the "
+            "account's concurrency quota allows it (docs/first-deploy.md), or take the stack out "
+            "of reservedConcurrencyStacks."
+        ),
+        why=(
+            "A cap bounds the cost and the database connections of a flood; 0 silently stops the "
+            "function."
+        ),
+        check=reserved_concurrency,
+    ),
+    ResourceRule(
+        name="lambda-code-signing-enforced",
+        description=(
+            "A Lambda code-signing config, where one exists, enforces signatures "
+            "(untrustedArtifactOnDeployment Enforce). The stacks sign no code (README, Security)."
+        ),
+        remediation="Set policies.untrusted_artifact_on_deployment to Enforce.",
+        why="In Warn mode unsigned code deploys anyway: signing that only warns is not a control.",
+        check=code_signing_enforced,
     ),
     ResourceRule(
         name="lambda-permission-source-arn",

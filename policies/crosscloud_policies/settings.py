@@ -64,6 +64,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "maxMemoryMb": {"type": "integer", "minimum": 128, "default": 4096},
     "minTimeoutSeconds": {"type": "integer", "minimum": 1, "default": 1},
     "maxTimeoutSeconds": {"type": "integer", "minimum": 1, "default": 60},
+    "reservedConcurrencyStacks": {
+        **_STRINGS,
+        "default": [],
+        "description": "Stacks whose every Lambda function must reserve concurrency (a cap).",
+    },
     "unscopableActions": {
         **_STRINGS,
         "default": list(UNSCOPABLE_ACTIONS),
@@ -86,6 +91,7 @@ class Settings:
     min_timeout_seconds: int
     max_timeout_seconds: int
     unscopable_actions: frozenset[str]
+    reserved_concurrency_stacks: tuple[str, ...] = ()
 
 
 def build_settings(
@@ -110,6 +116,7 @@ def build_settings(
         min_timeout_seconds=_integer(config, "minTimeoutSeconds"),
         max_timeout_seconds=_integer(config, "maxTimeoutSeconds"),
         unscopable_actions=frozenset(_strings(config, "unscopableActions")),
+        reserved_concurrency_stacks=_strings(config, "reservedConcurrencyStacks"),
     )
 
 

@@ -40,6 +40,7 @@ AWS_TAGGABLE = frozenset(
         "aws:secretsmanager/secret:Secret",
         "aws:sns/topic:Topic",
         "aws:sqs/queue:Queue",
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     }
 )
 # GCP types with standard resource labels (the SDK's effective_labels), which the

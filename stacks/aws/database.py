@@ -87,6 +87,20 @@ class PostgresDatabase(pulumi.ComponentResource):
             egress=[],
             opts=child,
         )
+        # The clients' side of the same path: their group sends nothing by
+        # default (stacks/aws/network.py). A standalone rule, so neither group's
+        # inline rules name the other (which would be a cycle).
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-client-egress",
+            security_group_id=args.client_security_group_id,
+            ip_protocol="tcp",
+            from_port=PORT,
+            to_port=PORT,
+            referenced_security_group_id=self.security_group.id,
+            description="PostgreSQL to the database security group",
+            tags={"Name": f"{name}-client-egress"},
+            opts=child,
+        )
         parameters = aws.rds.ParameterGroup(
             name,
             family=f"postgres{ENGINE_MAJOR}",

@@ -108,6 +108,12 @@ class LambdaFunction(pulumi.ComponentResource):
             handler=args.handler,
             # A directory: the engine's hash of it (names, contents) decides an
             # update, and is the same on every machine. The provider zips it on upload.
+            # No code signing (README, "Security defaults"): Lambda verifies only a
+            # zip signed by an AWS Signer job from a versioned S3 object
+            # (aws_lambda_code_signing_config, aws_signer_signing_job), which means
+            # an S3 upload and a Signer call before every deploy and a build that
+            # needs AWS; and the CI role that would sign is the one that deploys,
+            # so a signature would prove nothing the deploy role cannot forge.
             code=pulumi.FileArchive(str(args.archive.path)),
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,

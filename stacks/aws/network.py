@@ -8,6 +8,10 @@ import pulumi_aws as aws
 
 # Two availability zones: the minimum an RDS subnet group (and Multi-AZ) accepts.
 ZONE_COUNT = 2
+HTTPS = 443
+# Services reached through gateway endpoints: a route to each service's prefix list.
+GATEWAY_SERVICES = ("s3", "dynamodb")
+ANYWHERE = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,8 @@ class PrivateNetworkArgs:
     cidr: str
     region: str
     # Without NAT, functions reach only the VPC endpoints (S3, DynamoDB,
-    # Secrets Manager): nothing else on the internet, and no hourly NAT cost.
+    # Secrets Manager) and the database: nothing on the internet, and no
+    # hourly NAT cost. With NAT they may also make HTTPS calls to anywhere.
     nat_gateway: bool = False
 
 
@@ -26,7 +31,9 @@ class PrivateNetwork(pulumi.ComponentResource):
 
     Gateway endpoints for S3 and DynamoDB and an interface endpoint for Secrets
     Manager let functions inside the VPC reach those services without a NAT.
-    ``functions_security_group`` is the one the database admits.
+    ``functions_security_group`` is the one the database admits; it may send
+    only HTTPS to those endpoints (and, with NAT, HTTPS to anywhere). The
+    database adds the PostgreSQL rule to it (``PostgresDatabase``).
     """
 
     def __init__(
@@ -80,19 +87,19 @@ class PrivateNetwork(pulumi.ComponentResource):
         if args.nat_gateway:
             self._add_nat(name, str(blocks[ZONE_COUNT]), zones[0])
 
+        # No inline rules: its egress is the standalone rules below (and the
+        # database's rule in database.py), and the provider fights a group that
+        # mixes inline and standalone rules (terraform-provider-aws docs,
+        # r/security_group). The provider revokes AWS's default allow-all egress
+        # when it creates a group (ec2/vpc_security_group.go @0160692
+        # resourceSecurityGroupCreate), so only the rules below remain. A group
+        # created before this change keeps its old allow-all rule: ``egress`` is
+        # optional and computed, so leaving it out changes nothing; revoke it
+        # once by hand (README, "Security defaults").
         self.functions_security_group = aws.ec2.SecurityGroup(
             f"{name}-functions",
             vpc_id=self.vpc.id,
             description="Functions in the VPC: outbound only",
-            egress=[
-                {
-                    "protocol": "-1",
-                    "from_port": 0,
-                    "to_port": 0,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                    "description": "To the database, the endpoints and (with NAT) the internet",
-                }
-            ],
             tags={"Name": f"{name}-functions"},
             opts=child,
         )
@@ -103,8 +110,8 @@ class PrivateNetwork(pulumi.ComponentResource):
             ingress=[
                 {
                     "protocol": "tcp",
-                    "from_port": 443,
-                    "to_port": 443,
+                    "from_port": HTTPS,
+                    "to_port": HTTPS,
                     "security_groups": [self.functions_security_group.id],
                     "description": "HTTPS from the functions",
                 }
@@ -112,8 +119,8 @@ class PrivateNetwork(pulumi.ComponentResource):
             tags={"Name": f"{name}-endpoints"},
             opts=child,
         )
-        for service in ("s3", "dynamodb"):
-            aws.ec2.VpcEndpoint(
+        gateways = {
+            service: aws.ec2.VpcEndpoint(
                 f"{name}-{service}",
                 vpc_id=self.vpc.id,
                 service_name=f"com.amazonaws.{args.region}.{service}",
@@ -122,6 +129,8 @@ class PrivateNetwork(pulumi.ComponentResource):
                 tags={"Name": f"{name}-{service}"},
                 opts=child,
             )
+            for service in GATEWAY_SERVICES
+        }
         aws.ec2.VpcEndpoint(
             f"{name}-secretsmanager",
             vpc_id=self.vpc.id,
@@ -133,6 +142,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             tags={"Name": f"{name}-secretsmanager"},
             opts=child,
         )
+        self._add_functions_egress(name, endpoints_sg.id, gateways, args.nat_gateway)
 
         self.vpc_id = self.vpc.id
         self.private_subnet_ids = [s.id for s in self.private_subnets]
@@ -144,6 +154,64 @@ class PrivateNetwork(pulumi.ComponentResource):
             }
         )
 
+    def _add_functions_egress(
+        self,
+        name: str,
+        endpoints_group_id: pulumi.Input[str],
+        gateways: dict[str, aws.ec2.VpcEndpoint],
+        nat_gateway: bool,
+    ) -> None:
+        """HTTPS from the functions to the endpoints, and with NAT to the internet.
+
+        Standalone rules (aws_vpc_security_group_egress_rule) rather than inline
+        ones: the database's group admits this group and this group names the
+        database's group, which inline rules on both would make a cycle. DNS
+        needs no rule: security groups do not filter traffic to the VPC's
+        Amazon-provided resolver (Amazon VPC User Guide, "Security group rules").
+        """
+        group_id = self.functions_security_group.id
+        child = pulumi.ResourceOptions(parent=self)
+        # Descriptions: EC2 accepts only A-Za-z0-9 ._-:/()#,@[]+=&;{}!$* (preflight checks).
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-functions-to-endpoints",
+            security_group_id=group_id,
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            referenced_security_group_id=endpoints_group_id,
+            description="HTTPS to the interface endpoints (Secrets Manager)",
+            tags={"Name": f"{name}-functions-to-endpoints"},
+            opts=child,
+        )
+        for service, endpoint in gateways.items():
+            # A gateway endpoint is a route to the service's public addresses:
+            # its prefix list names them, so nothing else matches this rule.
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-functions-to-{service}",
+                security_group_id=group_id,
+                ip_protocol="tcp",
+                from_port=HTTPS,
+                to_port=HTTPS,
+                prefix_list_id=endpoint.prefix_list_id,
+                description=f"HTTPS to {service} through its gateway endpoint",
+                tags={"Name": f"{name}-functions-to-{service}"},
+                opts=child,
+            )
+        if nat_gateway:
+            # What a NAT is for: AWS APIs without an endpoint here and outside
+            # HTTPS services. Only HTTPS: no other port or protocol leaves the VPC.
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-functions-to-internet",
+                security_group_id=group_id,
+                ip_protocol="tcp",
+                from_port=HTTPS,
+                to_port=HTTPS,
+                cidr_ipv4=ANYWHERE,
+                description="HTTPS to the internet through the NAT gateway",
+                tags={"Name": f"{name}-functions-to-internet"},
+                opts=child,
+            )
+
     def _add_nat(self, name: str, public_cidr: str, zone: pulumi.Input[str]) -> None:
         """A public subnet with one NAT gateway, routed from the private subnets."""
         child = pulumi.ResourceOptions(parent=self)
@@ -153,7 +221,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         public_table = aws.ec2.RouteTable(
             f"{name}-public",
             vpc_id=self.vpc.id,
-            routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
+            routes=[{"cidr_block": ANYWHERE, "gateway_id": gateway.id}],
             tags={"Name": f"{name}-public"},
             opts=child,
         )
@@ -184,7 +252,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         aws.ec2.Route(
             f"{name}-private-nat",
             route_table_id=self.private_route_table.id,
-            destination_cidr_block="0.0.0.0/0",
+            destination_cidr_block=ANYWHERE,
             nat_gateway_id=nat.id,
             opts=child,
         )

@@ -31,6 +31,10 @@ class ObjectIndexerArgs:
     alarm_topic_arn: pulumi.Input[str]
     account_id: pulumi.Input[str]
     region: str
+    # A cap on parallel executions; None reserves nothing. Throttled S3 events
+    # are not lost: Lambda retries an asynchronous invoke for up to six hours,
+    # then hands it to the failure queue.
+    reserved_concurrency: int | None = None
 
 
 class ObjectIndexer(pulumi.ComponentResource):
@@ -69,6 +73,7 @@ class ObjectIndexer(pulumi.ComponentResource):
                 alarm_topic_arn=args.alarm_topic_arn,
                 account_id=args.account_id,
                 region=args.region,
+                reserved_concurrency=args.reserved_concurrency,
                 environment={"INDEX_TABLE": args.table_name, "LOG_LEVEL": "INFO"},
                 statements=[
                     # HeadObject is authorized by s3:GetObject.

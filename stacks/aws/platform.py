@@ -145,6 +145,7 @@ class AwsPlatform(pulumi.ComponentResource):
                 alarm_topic_arn=self.alarm_topic.arn,
                 account_id=account_id,
                 region=settings.aws.region,
+                reserved_concurrency=settings.functions.indexer_reserved_concurrency,
             ),
             opts=regional,
         )

@@ -55,6 +55,9 @@ _REQUEST_TAGGED = {"StringEquals": {"aws:RequestTag/project": "{prefix}"}}
 _EC2 = "arn:aws:ec2:*:{account}:"
 # The EC2 resource types the stacks create; ids are generated, so tags scope them.
 _EC2_TYPES = ("vpc", "subnet", "security-group", "route-table", "vpc-endpoint")
+# Security group rules (aws_vpc_security_group_egress_rule) are tagged after
+# they are created, so they are managed by tag like the rest once claimed.
+_EC2_MANAGED_TYPES = (*_EC2_TYPES, "security-group-rule")
 _EC2_CREATES = (
     "ec2:CreateRouteTable",
     "ec2:CreateSecurityGroup",
@@ -220,6 +223,7 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "ec2:DescribeNetworkInterfaces",
                 "ec2:DescribePrefixLists",
                 "ec2:DescribeRouteTables",
+                "ec2:DescribeSecurityGroupRules",
                 "ec2:DescribeSecurityGroups",
                 "ec2:DescribeSubnets",
                 "ec2:DescribeVpcAttribute",
@@ -269,6 +273,19 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "Null": {"aws:ResourceTag/project": "true"},
             },
         ),
+        # The provider authorizes a standalone rule, then tags it in a second
+        # call (ec2/vpc_security_group_ingress_rule.go Create), when the rule is
+        # still untagged: only untagged rules may be claimed, and only with the
+        # stacks' tag. Authorizing itself is granted on the tagged group below.
+        Grant(
+            "Ec2ClaimSecurityGroupRule",
+            ("ec2:CreateTags",),
+            (_EC2 + "security-group-rule/*",),
+            conditions={
+                "StringEquals": {"aws:RequestTag/project": "{prefix}"},
+                "Null": {"aws:ResourceTag/project": "true"},
+            },
+        ),
         Grant(
             "Ec2ManageTagged",
             (
@@ -284,13 +301,14 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "ec2:DeleteVpc",
                 "ec2:DeleteVpcEndpoints",
                 "ec2:DisassociateRouteTable",
+                "ec2:ModifySecurityGroupRules",
                 "ec2:ModifyVpcAttribute",
                 "ec2:ModifyVpcEndpoint",
                 "ec2:ReplaceRouteTableAssociation",
                 "ec2:RevokeSecurityGroupEgress",
                 "ec2:RevokeSecurityGroupIngress",
             ),
-            tuple(_EC2 + f"{kind}/*" for kind in _EC2_TYPES),
+            tuple(_EC2 + f"{kind}/*" for kind in _EC2_MANAGED_TYPES),
             conditions=_TAGGED,
         ),
         Grant(

@@ -32,6 +32,12 @@ _RDS_MANAGED = (
     "manage_master_user_password: RDS creates, tags and rotates the rds!db-* secret in "
     "the caller's name (RDS user guide, 'Permissions required for Secrets Manager integration')"
 )
+_SG_RULE_TAGS = (
+    f"{PROVIDER}ec2/vpc_security_group_ingress_rule.go (shared by the egress rule "
+    "@d2b7f56a7c451244abd1e467109ba703bd9eedd3) tags the new rule with a separate "
+    "CreateTags call after AuthorizeSecurityGroupEgress, and updates tags with "
+    "CreateTags/DeleteTags (@Tags identifierAttribute=id); pike lists no tag call"
+)
 _LOG_DELIVERY = (
     "access_log_settings: API Gateway sets up CloudWatch Logs delivery in the caller's "
     "name (API Gateway developer guide, 'Configure logging for HTTP APIs')"
@@ -206,6 +212,27 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "ec2:RevokeSecurityGroupEgress",
             "ec2:RevokeSecurityGroupIngress",
         ),
+    ),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": RequiredActions(
+        "aws_vpc_security_group_egress_rule",
+        _pike(
+            "ec2/aws_vpc_security_group_egress_rule.json",
+            "d72221e4aef7aef2646fb1bd5595aefb7959eaf4",
+        ),
+        (
+            "ec2:AuthorizeSecurityGroupEgress",
+            "ec2:DescribeSecurityGroupRules",
+            "ec2:RevokeSecurityGroupEgress",
+        ),
+        added={
+            "ec2:CreateTags": _SG_RULE_TAGS,
+            "ec2:DeleteTags": _SG_RULE_TAGS,
+            "ec2:ModifySecurityGroupRules": (
+                f"{PROVIDER}ec2/vpc_security_group_ingress_rule.go "
+                "securityGroupRuleResource.Update changes a rule in place with "
+                "ModifySecurityGroupRules (pike lists no modify call)"
+            ),
+        },
     ),
     "aws:ec2/subnet:Subnet": RequiredActions(
         "aws_subnet",

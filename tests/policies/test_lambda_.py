@@ -143,3 +143,51 @@ def test_permission_needs_source_arn(subject: MakeSubject, dev_settings: Setting
         "Lambda permission invoke for apigateway.amazonaws.com has no sourceArn: any resource "
         "of that principal in any account may invoke."
     ]
+
+
+def test_unreserved_functions_pass_by_default(subject: MakeSubject, dev_settings: Settings) -> None:
+    """No reservation (the committed 0 leaves the input unset) passes outside the pack's list."""
+    function = subject(lambda_.FUNCTION, {"name": "api"})
+    assert list(lambda_.reserved_concurrency(function, dev_settings)) == []
+
+
+def test_a_reservation_of_zero_fails(subject: MakeSubject, dev_settings: Settings) -> None:
+    """Reserving 0 executions throttles every invoke: refused everywhere."""
+    function = subject(lambda_.FUNCTION, {"reservedConcurrentExecutions": 0.0}, name="indexer")
+    (message,) = lambda_.reserved_concurrency(function, dev_settings)
+    assert message.startswith("Lambda indexer reserves 0 concurrent executions")
+
+
+@pytest.mark.parametrize(("reserved", "passes"), [(None, False), (-1.0, False), (10.0, True)])
+def test_listed_stacks_need_a_cap(
+    reserved: float | None, passes: bool, subject: MakeSubject, prod_settings: Settings
+) -> None:
+    """In reservedConcurrencyStacks every function reserves at least one execution."""
+    settings = replace(prod_settings, reserved_concurrency_stacks=("prod",))
+    props = {} if reserved is None else {"reservedConcurrentExecutions": reserved}
+    found = list(lambda_.reserved_concurrency(subject(lambda_.FUNCTION, props), settings))
+    assert (found == []) is passes
+    if not passes:
+        assert "stack prod is in reservedConcurrencyStacks" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("policies", "passes"),
+    [
+        ({"untrustedArtifactOnDeployment": "Enforce"}, True),
+        ({"untrustedArtifactOnDeployment": "Warn"}, False),
+        (None, False),
+    ],
+)
+def test_code_signing_config_must_enforce(
+    policies: dict[str, str] | None, passes: bool, subject: MakeSubject, dev_settings: Settings
+) -> None:
+    """A signing config that only warns (Lambda's default) lets unsigned code deploy."""
+    props: dict[str, Any] = {"allowedPublishers": {"signingProfileVersionArns": ["arn:x"]}}
+    if policies is not None:
+        props["policies"] = policies
+    config = subject(lambda_.CODE_SIGNING_CONFIG, props, name="signing")
+    found = list(lambda_.code_signing_enforced(config, dev_settings))
+    assert (found == []) is passes
+    if not passes:
+        assert "untrustedArtifactOnDeployment Warn" in found[0]

@@ -15,6 +15,7 @@ def test_defaults() -> None:
     assert settings.min_backup_days == 1
     assert (settings.min_memory_mb, settings.max_memory_mb) == (128, 4096)
     assert (settings.min_timeout_seconds, settings.max_timeout_seconds) == (1, 60)
+    assert settings.reserved_concurrency_stacks == ()
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """The private VPC: no internet route by default, endpoints for the services functions use."""
 
+import pytest
+
 from tooling.synth import SynthResult, synth
 
 
@@ -52,3 +54,85 @@ def test_nat_gateway_when_configured() -> None:
     assert route.inputs["natGatewayId"] == nat.id
     assert route.inputs["routeTableId"] == private_table.id
     assert route.inputs["destinationCidrBlock"] == "0.0.0.0/0"
+
+
+EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+
+
+def functions_egress(result: SynthResult) -> set[tuple[str, int, int, str, str]]:
+    """(protocol, from, to, destination kind, destination) of each egress rule of the functions."""
+    group = result.one(SECURITY_GROUP, f"crosscloud-{result.stack}-vpc-functions")
+    destinations = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")
+    rules = set()
+    for rule in result.of_type(EGRESS_RULE):
+        assert rule.inputs["securityGroupId"] == group.id, rule.name
+        (kind,) = [key for key in destinations if key in rule.inputs]
+        rules.add(
+            (
+                rule.inputs["ipProtocol"],
+                int(rule.inputs["fromPort"]),
+                int(rule.inputs["toPort"]),
+                kind,
+                rule.inputs[kind],
+            )
+        )
+    return rules
+
+
+def expected_without_nat(result: SynthResult) -> set[tuple[str, int, int, str, str]]:
+    """HTTPS to the endpoints' group and both gateway prefix lists; PostgreSQL to the database."""
+    stack = result.stack
+    endpoints = result.one(SECURITY_GROUP, f"crosscloud-{stack}-vpc-endpoints")
+    database = result.one(SECURITY_GROUP, f"crosscloud-{stack}-db-db")
+    gateways = {
+        e.inputs["serviceName"].rsplit(".", 1)[1]: e.state["prefixListId"]
+        for e in result.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+        if e.inputs["vpcEndpointType"] == "Gateway"
+    }
+    assert sorted(gateways) == ["dynamodb", "s3"]
+    assert all(str(p).startswith("pl-") for p in gateways.values())
+    return {
+        ("tcp", 443, 443, "referencedSecurityGroupId", endpoints.id),
+        ("tcp", 443, 443, "prefixListId", gateways["s3"]),
+        ("tcp", 443, 443, "prefixListId", gateways["dynamodb"]),
+        ("tcp", 5432, 5432, "referencedSecurityGroupId", database.id),
+    }
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_functions_send_only_https_to_endpoints_and_postgres_without_nat(
+    stack: str, synths: dict[str, SynthResult]
+) -> None:
+    """Without NAT the functions' group reaches the endpoints on 443 and the database on 5432."""
+    result = synths[stack]
+    assert result.config.get("crosscloud:natGateway", "false") == "false"
+    assert functions_egress(result) == expected_without_nat(result)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_nat_adds_only_https_to_anywhere(stack: str) -> None:
+    """With NAT the one extra rule is HTTPS to 0.0.0.0/0: no other port, never all traffic."""
+    result = synth(stack, overrides={"crosscloud:natGateway": "true"})
+    rules, base = functions_egress(result), expected_without_nat(result)
+    assert base <= rules
+    assert rules - base == {("tcp", 443, 443, "cidrIpv4", "0.0.0.0/0")}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_functions_group_has_no_inline_rules(stack: str, synths: dict[str, SynthResult]) -> None:
+    """The functions' group declares no inline rules: the provider must not fight the standalone
+    ones, and AWS's default allow-all egress is revoked when the group is created."""
+    group = synths[stack].one(SECURITY_GROUP, f"crosscloud-{stack}-vpc-functions")
+    assert "egress" not in group.inputs
+    assert "ingress" not in group.inputs
+
+
+def test_database_admits_the_functions_and_sends_nothing(dev: SynthResult) -> None:
+    """The database's group keeps its inline rules: PostgreSQL in from the functions, no egress."""
+    database = dev.one(SECURITY_GROUP, "crosscloud-dev-db-db")
+    functions = dev.one(SECURITY_GROUP, "crosscloud-dev-vpc-functions")
+    (ingress,) = database.inputs["ingress"]
+    assert ingress["securityGroups"] == [functions.id]
+    assert (ingress["protocol"], ingress["fromPort"], ingress["toPort"]) == ("tcp", 5432, 5432)
+    assert database.inputs["egress"] == []

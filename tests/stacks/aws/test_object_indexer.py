@@ -2,7 +2,11 @@
 
 import json
 
-from tooling.synth import SynthResult
+import pytest
+
+from tooling.synth import SynthResult, synth
+
+FUNCTION = "aws:lambda/function:Function"
 
 
 def test_uploads_bucket_notifies_the_indexer(dev: SynthResult) -> None:
@@ -73,3 +77,22 @@ def test_indexer_role_reads_objects_writes_rows_and_sends_failures(dev: SynthRes
         indexer.inputs["environment"]["variables"]["INDEX_TABLE"]
         == dev.outputs["aws"]["objectIndexTable"]
     )
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_indexer_ships_without_a_reservation(stack: str, synths: dict[str, SynthResult]) -> None:
+    """Dev and prod commit indexerReservedConcurrency 0: a new account (quota 10) cannot reserve."""
+    result = synths[stack]
+    assert result.config.get("crosscloud:indexerReservedConcurrency", "0") == "0"
+    indexer = result.one(FUNCTION, f"crosscloud-{stack}-indexer")
+    assert "reservedConcurrentExecutions" not in indexer.inputs
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_indexer_reservation_comes_from_its_own_key(stack: str) -> None:
+    """indexerReservedConcurrency caps the indexer alone; the API function keeps its own key."""
+    result = synth(stack, overrides={"crosscloud:indexerReservedConcurrency": "10"})
+    indexer = result.one(FUNCTION, f"crosscloud-{stack}-indexer")
+    api = result.one(FUNCTION, f"crosscloud-{stack}-api")
+    assert indexer.inputs["reservedConcurrentExecutions"] == 10
+    assert "reservedConcurrentExecutions" not in api.inputs

@@ -742,3 +742,20 @@ def test_gcp_preview_account_holds_roles_in_dev_only(boot: SynthResult) -> None:
         if b.inputs["member"] == member
     }
     assert projects == {"crosscloud-dev"}
+
+
+def test_security_group_rules_are_claimed_untagged_then_managed_by_tag(boot: SynthResult) -> None:
+    """The provider tags a standalone rule after creating it: the deployer may tag only an
+    untagged rule, with the stacks' tag, and changes rules only once they carry it."""
+    claim = _statement(boot, "github-aws-deploy-network", "Ec2ClaimSecurityGroupRule")
+    assert claim["Action"] == ["ec2:CreateTags"]
+    assert claim["Resource"] == ["arn:aws:ec2:*:123456789012:security-group-rule/*"]
+    assert claim["Condition"] == {
+        "StringEquals": {"aws:RequestTag/project": "crosscloud"},
+        "Null": {"aws:ResourceTag/project": "true"},
+    }
+    managed = _statement(boot, "github-aws-deploy-network", "Ec2ManageTagged")
+    assert "ec2:ModifySecurityGroupRules" in managed["Action"]
+    assert "arn:aws:ec2:*:123456789012:security-group-rule/*" in managed["Resource"]
+    describe = _statement(boot, "github-aws-deploy-network", "Ec2Describe")
+    assert "ec2:DescribeSecurityGroupRules" in describe["Action"]

@@ -39,6 +39,21 @@ CASES: dict[tuple[str, str], tuple[Any, Any]] = {
         "'" * 256,
     ),
     ("aws:ec2/securityGroup:SecurityGroup", "name"): ("crosscloud-dev-db-0a1b2c3", "sg-db"),
+    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "description"): (
+        "HTTPS to s3 through its gateway endpoint",
+        "HTTPS to the functions' endpoints",
+    ),
+    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "cidrIpv4"): (
+        "0.0.0.0/0",
+        "10.40.0.1/16",
+    ),
+    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "fromPort"): (443, 65536),
+    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "toPort"): (-1, -2),
+    # A destination, exactly one: a group and a prefix list together are refused.
+    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", ""): (
+        {"ipProtocol": "tcp", "prefixListId": "pl-63a5400a"},
+        {"ipProtocol": "tcp", "prefixListId": "pl-63a5400a", "referencedSecurityGroupId": "sg-1"},
+    ),
     ("aws:iam/role:Role", "name"): ("crosscloud-dev-api-0a1b2c3", "r" * 65),
     ("aws:iam/role:Role", "description"): (
         "Execution role of crosscloud-dev-api",
@@ -304,3 +319,12 @@ def test_paths_walk_lists_maps_and_json_strings() -> None:
 def check_one(item: Resource) -> list[Any]:
     """Every finding for one resource."""
     return evaluate([item], RULES, AUTONAMES)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_egress_rules_with_nat_have_no_findings(stack: str) -> None:
+    """With a NAT gateway the extra HTTPS-to-anywhere rule passes every provider rule too."""
+    result = synth(stack, overrides={"crosscloud:natGateway": "true"})
+    rules = result.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    assert any(r.inputs.get("cidrIpv4") == "0.0.0.0/0" for r in rules)
+    assert list(check(result)) == []

@@ -1,7 +1,9 @@
 """Rules for the AWS resource types this program registers, read from the provider sources.
 
 Sources (hashicorp/terraform-provider-aws, stored versions read for this table):
-  ec2/validate.go @04e75d4, ec2/vpc_security_group.go @0160692, iam/validate.go @044fb31,
+  ec2/validate.go @04e75d4, ec2/vpc_security_group.go @0160692,
+  ec2/vpc_security_group_ingress_rule.go @d2b7f56 (the schema the egress rule shares),
+  iam/validate.go @044fb31,
   iam/role.go, lambda/validate.go @0210c54, rds/validate.go @03e17e1 (all under internal/service/).
 Auto-naming: pulumi/pulumi-aws provider/resources.go @00ba5ea (a v6 line; the
 per-resource AutoName settings below are unchanged in the v7 notes we know of, and
@@ -14,6 +16,8 @@ import re
 from tooling.preflight.provider_rules.checks import (
     AllOf,
     DoesNotMatch,
+    ExactlyOneOf,
+    IntRange,
     Ipv4Network,
     Length,
     Matches,
@@ -116,7 +120,31 @@ _SG_TYPES = (
 _SG_RULE_SOURCE = f"{TFAWS}ec2/validate.go validSecurityGroupRuleDescription"
 _SG_CIDR_SOURCE = f"{TFAWS}ec2/vpc_security_group.go securityGroupRuleNestedBlock cidr_blocks"
 
+_SG_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+_SG_RULE_SCHEMA = f"{TFAWS}ec2/vpc_security_group_ingress_rule.go securityGroupRuleResource"
+
 RULES: tuple[Rule, ...] = (
+    # The standalone rule validates no description itself; EC2 does, with the
+    # same alphabet as the inline rules' (AuthorizeSecurityGroupEgress IpRange).
+    Rule(
+        _SG_RULE,
+        "description",
+        SG_RULE_DESCRIPTION,
+        "EC2 API AuthorizeSecurityGroupEgress IpRange/UserIdGroupPair/PrefixListId "
+        f"Description (same alphabet as {_SG_RULE_SOURCE})",
+        CLOUD_API,
+    ),
+    Rule(_SG_RULE, "cidrIpv4", Ipv4Network(), f"{_SG_RULE_SCHEMA} cidr_ipv4"),
+    *(
+        Rule(_SG_RULE, port, IntRange(-1, 65535), f"{_SG_RULE_SCHEMA} {snake} Between(-1, 65535)")
+        for port, snake in (("fromPort", "from_port"), ("toPort", "to_port"))
+    ),
+    Rule(
+        _SG_RULE,
+        "",
+        ExactlyOneOf(("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")),
+        f"{_SG_RULE_SCHEMA} ConfigValidators ExactlyOneOf",
+    ),
     *(
         Rule(type_, f"{direction}[].description", SG_RULE_DESCRIPTION, _SG_RULE_SOURCE)
         for type_ in _SG_TYPES

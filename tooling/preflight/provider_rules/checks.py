@@ -136,6 +136,22 @@ class ConflictsWith:
 
 
 @dataclass(frozen=True)
+class ExactlyOneOf:
+    """``resourcevalidator.ExactlyOneOf``: exactly one of ``names`` is set (checked on any path)."""
+
+    names: tuple[str, ...]
+
+    @property
+    def allowed(self) -> str:
+        """The alternatives."""
+        return "exactly one of " + ", ".join(self.names)
+
+    def fails(self, value: Any, inputs: Mapping[str, Any]) -> bool:
+        """None or several of them set fails."""
+        return sum(inputs.get(name) not in (None, "") for name in self.names) != 1
+
+
+@dataclass(frozen=True)
 class Predicate:
     """A custom ``valid*`` function the provider runs, transcribed as a predicate."""
 
