@@ -25,6 +25,30 @@ GCP_INGRESS = ("ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB")
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)
 # Prod must keep at least a week of automated database backups.
 PROD_MIN_BACKUP_DAYS = 7
+# What VPC flow logs record: rejected connections only, or every flow (about ten times more).
+FLOW_LOG_TRAFFIC = ("REJECT", "ALL")
+# PostgreSQL's message levels, the values log_min_error_statement and log_min_messages take
+# (PostgreSQL 16 docs, "Error Reporting and Logging"; RDS and Cloud SQL accept the same).
+PG_MESSAGE_LEVELS = (
+    "debug5",
+    "debug4",
+    "debug3",
+    "debug2",
+    "debug1",
+    "info",
+    "notice",
+    "warning",
+    "error",
+    "log",
+    "fatal",
+    "panic",
+)
+# pgaudit.log classes (pgAudit README, "pgaudit.log"); a class may be excluded with "-".
+PGAUDIT_CLASSES = ("read", "write", "function", "role", "ddl", "misc", "misc_set", "all", "none")
+_PGAUDIT_LOG = rf"-?({'|'.join(PGAUDIT_CLASSES)})(,-?({'|'.join(PGAUDIT_CLASSES)}))*"
+# RDS enhanced monitoring intervals (terraform-provider-aws rds/instance.go monitoring_interval,
+# IntInSlice); 0 turns it off.
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 
 _TAG_VALUE = r"[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,62}"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -50,6 +74,20 @@ RESERVED_NAMES = "example.com/.net/.org, .example, .test, .invalid and .localhos
 
 
 @dataclass(frozen=True)
+class DatabaseLogSettings:
+    """What PostgreSQL records on both clouds (RDS parameters, Cloud SQL flags)."""
+
+    # Statements running at least this long are logged with their text; -1 is off.
+    min_duration_ms: int
+    # log_connections and log_disconnections: who connected, from where, for how long.
+    connections: bool
+    min_error_statement: str
+    min_messages: str
+    # pgaudit.log: the session audit classes written to the PostgreSQL log.
+    pgaudit_log: str
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     """The channels database (RDS PostgreSQL on AWS, Cloud SQL on GCP)."""
 
@@ -60,6 +98,9 @@ class DatabaseSettings:
     backup_retention_days: int
     multi_az: bool
     deletion_protection: bool
+    logging: DatabaseLogSettings
+    # RDS enhanced monitoring, seconds between OS samples; 0 is off (it costs per instance).
+    monitoring_interval_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,6 +123,8 @@ class AwsSettings:
     region: str
     vpc_cidr: str
     nat_gateway: bool
+    # VPC flow logs: REJECT (connections refused by a security group) or ALL.
+    flow_log_traffic: str = "REJECT"
     # Only for the local stack: every AWS API call goes to this emulator.
     endpoint_url: str = ""
 
@@ -109,6 +152,8 @@ class Settings:
     cors_origins: tuple[str, ...]
     database: DatabaseSettings
     functions: FunctionSettings
+    # Days audit records are kept: VPC flow logs, S3 access logs, the database's log.
+    audit_log_retention_days: int
     app_secrets: Mapping[str, pulumi.Output[str]] = field(repr=False)
     aws: AwsSettings | None = None
     gcp: GcpSettings | None = None
@@ -214,6 +259,8 @@ def load_settings() -> Settings:
         ),
         multi_az=is_prod,
         deletion_protection=is_prod,
+        logging=_database_logging(cfg),
+        monitoring_interval_seconds=_monitoring_interval(cfg),
     )
     if database.max_allocated_storage_gb < database.allocated_storage_gb:
         cfg.problem(
@@ -232,8 +279,9 @@ def load_settings() -> Settings:
         or None,
         max_instances=cfg.integer("functionMaxInstances", minimum=1, maximum=1000),
         architecture=cfg.string("functionArchitecture", choices=ARCHITECTURES),
-        log_retention_days=_log_retention(cfg),
+        log_retention_days=_log_retention(cfg, "logRetentionDays"),
     )
+    audit_log_retention_days = _log_retention(cfg, "auditLogRetentionDays")
 
     public_api = cfg.boolean("publicApi")
     cors_origins = cfg.string_list(
@@ -262,20 +310,47 @@ def load_settings() -> Settings:
         cors_origins=cors_origins,
         database=database,
         functions=functions,
+        audit_log_retention_days=audit_log_retention_days,
         app_secrets=app_secrets,
         aws=aws_settings,
         gcp=gcp_settings,
     )
 
 
-def _log_retention(cfg: ConfigReader) -> int:
-    days = cfg.integer("logRetentionDays", minimum=1, maximum=1827, default=LOG_RETENTION_DAYS[0])
+def _log_retention(cfg: ConfigReader, key: str) -> int:
+    """A retention period CloudWatch Logs accepts (S3 lifecycle takes any day count)."""
+    days = cfg.integer(key, minimum=1, maximum=1827, default=LOG_RETENTION_DAYS[0])
     if days not in LOG_RETENTION_DAYS:
-        cfg.problem(
-            "logRetentionDays",
-            f"got {days}; allowed: one of {', '.join(map(str, LOG_RETENTION_DAYS))}",
-        )
+        cfg.problem(key, f"got {days}; allowed: one of {', '.join(map(str, LOG_RETENTION_DAYS))}")
     return days
+
+
+def _database_logging(cfg: ConfigReader) -> DatabaseLogSettings:
+    """The PostgreSQL logging both clouds' databases get."""
+    return DatabaseLogSettings(
+        # PostgreSQL's own bounds: -1 (off) to INT_MAX milliseconds.
+        min_duration_ms=cfg.integer("dbLogMinDurationMs", minimum=-1, maximum=2147483647),
+        connections=cfg.boolean("dbLogConnections"),
+        min_error_statement=cfg.string("dbLogMinErrorStatement", choices=PG_MESSAGE_LEVELS),
+        min_messages=cfg.string("dbLogMinMessages", choices=PG_MESSAGE_LEVELS),
+        pgaudit_log=cfg.string(
+            "dbPgauditLog",
+            pattern=_PGAUDIT_LOG,
+            allowed=f"a comma-separated list of {', '.join(PGAUDIT_CLASSES)} "
+            "(each optionally prefixed with - to exclude it), without spaces",
+        ),
+    )
+
+
+def _monitoring_interval(cfg: ConfigReader) -> int:
+    """Seconds between RDS enhanced-monitoring samples, 0 for none."""
+    seconds = cfg.integer("dbMonitoringIntervalSeconds", minimum=0, maximum=60)
+    if seconds not in MONITORING_INTERVALS:
+        cfg.problem(
+            "dbMonitoringIntervalSeconds",
+            f"got {seconds}; allowed: one of {', '.join(map(str, MONITORING_INTERVALS))}",
+        )
+    return seconds
 
 
 def _load_aws(cfg: ConfigReader) -> AwsSettings:
@@ -293,6 +368,7 @@ def _load_aws(cfg: ConfigReader) -> AwsSettings:
         region=region,
         vpc_cidr=vpc_cidr,
         nat_gateway=cfg.boolean("natGateway"),
+        flow_log_traffic=cfg.string("vpcFlowLogTraffic", choices=FLOW_LOG_TRAFFIC),
         endpoint_url=cfg.string(
             "awsEndpointUrl",
             required=False,
