@@ -113,7 +113,8 @@ def test_database_alarms(dev: SynthResult) -> None:
 
 
 def test_exported_logs_go_to_groups_the_stack_keeps_with_retention(prod: SynthResult) -> None:
-    """RDS's own log groups never expire; the stack creates them first, with the retention."""
+    """RDS's own log groups never expire; the stack creates them first, with the audit retention
+    (pgAudit's records go to the PostgreSQL log)."""
     db = prod.one("aws:rds/instance:Instance")
     groups = {
         g.inputs["name"]: g
@@ -126,7 +127,9 @@ def test_exported_logs_go_to_groups_the_stack_keeps_with_retention(prod: SynthRe
     assert set(groups) == expected
     assert set(db.inputs["enabledCloudwatchLogsExports"]) == {"postgresql", "upgrade"}
     for group in groups.values():
-        assert group.inputs["retentionInDays"] == int(prod.config["crosscloud:logRetentionDays"])
+        assert group.inputs["retentionInDays"] == int(
+            prod.config["crosscloud:auditLogRetentionDays"]
+        )
         assert group.urn in db.dependencies
 
 
