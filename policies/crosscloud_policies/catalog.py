@@ -2,6 +2,7 @@
 
 from . import (
     aws_iam,
+    aws_records,
     aws_s3,
     cloudfunctions,
     cloudsql,
@@ -32,4 +33,5 @@ RULES: tuple[Rule, ...] = (
     *function_env.RULES,
     *tags.RULES,
     *stack.RULES,
+    *aws_records.RULES,
 )
