@@ -25,6 +25,11 @@ GCP_INGRESS = ("ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB")
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)
 # Prod must keep at least a week of automated database backups.
 PROD_MIN_BACKUP_DAYS = 7
+# What VPC flow logs record: rejected connections only, or every flow (about ten times more).
+FLOW_LOG_TRAFFIC = ("REJECT", "ALL")
+# RDS enhanced monitoring intervals (terraform-provider-aws rds/instance.go monitoring_interval,
+# IntInSlice); 0 turns it off.
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 
 _TAG_VALUE = r"[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,62}"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -93,6 +98,8 @@ class DatabaseSettings:
     multi_az: bool
     deletion_protection: bool
     logging: DatabaseLogSettings = field(default_factory=DatabaseLogSettings)
+    # RDS enhanced monitoring, seconds between OS samples; 0 is off (it costs per instance).
+    monitoring_interval_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,8 @@ class AwsSettings:
     region: str
     vpc_cidr: str
     nat_gateway: bool
+    # VPC flow logs: REJECT (connections refused by a security group) or ALL.
+    flow_log_traffic: str = "REJECT"
     # Only for the local stack: every AWS API call goes to this emulator.
     endpoint_url: str = ""
 
@@ -144,6 +153,8 @@ class Settings:
     cors_origins: tuple[str, ...]
     database: DatabaseSettings
     functions: FunctionSettings
+    # Days audit records are kept: VPC flow logs, S3 access logs, the database's log.
+    audit_log_retention_days: int
     app_secrets: Mapping[str, pulumi.Output[str]] = field(repr=False)
     aws: AwsSettings | None = None
     gcp: GcpSettings | None = None
@@ -250,6 +261,7 @@ def load_settings() -> Settings:
         multi_az=is_prod,
         deletion_protection=is_prod,
         logging=_load_db_logging(cfg),
+        monitoring_interval_seconds=_monitoring_interval(cfg),
     )
     if database.max_allocated_storage_gb < database.allocated_storage_gb:
         cfg.problem(
@@ -266,8 +278,9 @@ def load_settings() -> Settings:
         indexer_reserved_concurrency=_reserved_concurrency(cfg, "indexerReservedConcurrency"),
         max_instances=cfg.integer("functionMaxInstances", minimum=1, maximum=1000),
         architecture=cfg.string("functionArchitecture", choices=ARCHITECTURES),
-        log_retention_days=_log_retention(cfg),
+        log_retention_days=_log_retention(cfg, "logRetentionDays"),
     )
+    audit_log_retention_days = _log_retention(cfg, "auditLogRetentionDays")
 
     public_api = cfg.boolean("publicApi")
     cors_origins = cfg.string_list(
@@ -296,6 +309,7 @@ def load_settings() -> Settings:
         cors_origins=cors_origins,
         database=database,
         functions=functions,
+        audit_log_retention_days=audit_log_retention_days,
         app_secrets=app_secrets,
         aws=aws_settings,
         gcp=gcp_settings,
@@ -312,13 +326,11 @@ def _reserved_concurrency(cfg: ConfigReader, key: str) -> int | None:
     return cfg.integer(key, minimum=0, maximum=1000) or None
 
 
-def _log_retention(cfg: ConfigReader) -> int:
-    days = cfg.integer("logRetentionDays", minimum=1, maximum=1827, default=LOG_RETENTION_DAYS[0])
+def _log_retention(cfg: ConfigReader, key: str) -> int:
+    """A retention period CloudWatch Logs accepts (S3 lifecycle takes any day count)."""
+    days = cfg.integer(key, minimum=1, maximum=1827, default=LOG_RETENTION_DAYS[0])
     if days not in LOG_RETENTION_DAYS:
-        cfg.problem(
-            "logRetentionDays",
-            f"got {days}; allowed: one of {', '.join(map(str, LOG_RETENTION_DAYS))}",
-        )
+        cfg.problem(key, f"got {days}; allowed: one of {', '.join(map(str, LOG_RETENTION_DAYS))}")
     return days
 
 
@@ -353,6 +365,17 @@ def _load_db_logging(cfg: ConfigReader) -> DatabaseLogSettings:
     )
 
 
+def _monitoring_interval(cfg: ConfigReader) -> int:
+    """Seconds between RDS enhanced-monitoring samples, 0 for none."""
+    seconds = cfg.integer("dbMonitoringIntervalSeconds", minimum=0, maximum=60)
+    if seconds not in MONITORING_INTERVALS:
+        cfg.problem(
+            "dbMonitoringIntervalSeconds",
+            f"got {seconds}; allowed: one of {', '.join(map(str, MONITORING_INTERVALS))}",
+        )
+    return seconds
+
+
 def _load_aws(cfg: ConfigReader) -> AwsSettings:
     aws_cfg = ConfigReader("aws")
     region = aws_cfg.string(
@@ -368,6 +391,7 @@ def _load_aws(cfg: ConfigReader) -> AwsSettings:
         region=region,
         vpc_cidr=vpc_cidr,
         nat_gateway=cfg.boolean("natGateway"),
+        flow_log_traffic=cfg.string("vpcFlowLogTraffic", choices=FLOW_LOG_TRAFFIC),
         endpoint_url=cfg.string(
             "awsEndpointUrl",
             required=False,

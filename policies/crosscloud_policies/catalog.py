@@ -2,6 +2,7 @@
 
 from . import (
     aws_iam,
+    aws_records,
     aws_s3,
     cloudfunctions,
     cloudsql,
@@ -34,4 +35,5 @@ RULES: tuple[Rule, ...] = (
     *network.RULES,
     *tags.RULES,
     *stack.RULES,
+    *aws_records.RULES,
 )

@@ -20,6 +20,7 @@ AWS_TAGGABLE = frozenset(
         "aws:dynamodb/table:Table",
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
         "aws:ec2/eip:Eip",
+        "aws:ec2/flowLog:FlowLog",
         "aws:ec2/internetGateway:InternetGateway",
         "aws:ec2/natGateway:NatGateway",
         "aws:ec2/routeTable:RouteTable",

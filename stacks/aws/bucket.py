@@ -10,6 +10,20 @@ from stacks.aws.iam import Statement, policy_document
 
 
 @dataclass(frozen=True)
+class LogDelivery:
+    """S3 server access logs this bucket receives: from which buckets, under which prefix.
+
+    Delivery is policy-based ("Permissions for log delivery", S3 user guide):
+    with BucketOwnerEnforced no ACL grant to the log-delivery group is possible.
+    """
+
+    account_id: pulumi.Input[str]
+    source_bucket_arns: Sequence[pulumi.Input[str]]
+    # Every source writes under this prefix (each in its own sub-prefix).
+    prefix: str
+
+
+@dataclass(frozen=True)
 class SecureBucketArgs:
     """What may differ between buckets; everything else is fixed secure behaviour."""
 
@@ -21,6 +35,10 @@ class SecureBucketArgs:
     force_destroy: bool = False
     # KMS key for SSE-KMS; SSE-S3 (AES256) when not given.
     kms_key_arn: pulumi.Input[str] | None = None
+    # Days after which current objects expire; never when not given.
+    expiration_days: int | None = None
+    # A log bucket: the S3 logging service may put access logs from these sources.
+    log_delivery: LogDelivery | None = None
     # Prod: Pulumi refuses to delete or replace the bucket itself (its
     # settings, policies and alarms stay free to change).
     protect: bool = False
@@ -35,6 +53,7 @@ class SecureBucket(pulumi.ComponentResource):
     """
 
     bucket: aws.s3.Bucket
+    policy: aws.s3.BucketPolicy
     arn: pulumi.Output[str]
     name: pulumi.Output[str]
 
@@ -105,25 +124,38 @@ class SecureBucket(pulumi.ComponentResource):
                         "noncurrent_days": args.noncurrent_version_days
                     },
                 },
+                *(
+                    [
+                        {
+                            "id": "expire-objects",
+                            "status": "Enabled",
+                            "filter": {"prefix": ""},
+                            "expiration": {"days": args.expiration_days},
+                        }
+                    ]
+                    if args.expiration_days is not None
+                    else []
+                ),
             ],
             # Lifecycle rules on a bucket require versioning to be settled first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
-        aws.s3.BucketPolicy(
+        statements = [
+            Statement(
+                sid="DenyInsecureTransport",
+                effect="Deny",
+                principal="*",
+                actions=["s3:*"],
+                resources=[self.bucket.arn, self.bucket.arn.apply(lambda a: f"{a}/*")],
+                conditions={"Bool": {"aws:SecureTransport": "false"}},
+            )
+        ]
+        if args.log_delivery is not None:
+            statements.append(_log_delivery_statement(self.bucket.arn, args.log_delivery))
+        self.policy = aws.s3.BucketPolicy(
             f"{name}-tls-only",
             bucket=bucket_id,
-            policy=policy_document(
-                [
-                    Statement(
-                        sid="DenyInsecureTransport",
-                        effect="Deny",
-                        principal="*",
-                        actions=["s3:*"],
-                        resources=[self.bucket.arn, self.bucket.arn.apply(lambda a: f"{a}/*")],
-                        conditions={"Bool": {"aws:SecureTransport": "false"}},
-                    )
-                ]
-            ),
+            policy=policy_document(statements),
             # A policy put before the public access block could be judged public.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access_block]),
         )
@@ -146,3 +178,22 @@ class SecureBucket(pulumi.ComponentResource):
         self.arn = self.bucket.arn
         self.name = self.bucket.bucket
         self.register_outputs({"arn": self.arn, "name": self.name})
+
+
+def _log_delivery_statement(bucket_arn: pulumi.Output[str], delivery: LogDelivery) -> Statement:
+    """The S3 user guide's log-delivery grant: the logging service, for these sources only.
+
+    ``s3:PutObject`` under the log prefix only, and only when the request is
+    made for one of the source buckets of this account (``aws:SourceArn``,
+    ``aws:SourceAccount``), so no other bucket can log into this one.
+    """
+    return Statement(
+        sid="S3ServerAccessLogsPolicy",
+        principal={"Service": "logging.s3.amazonaws.com"},
+        actions=["s3:PutObject"],
+        resources=[bucket_arn.apply(lambda arn: f"{arn}/{delivery.prefix}*")],
+        conditions={
+            "ArnLike": {"aws:SourceArn": list(delivery.source_bucket_arns)},
+            "StringEquals": {"aws:SourceAccount": delivery.account_id},
+        },
+    )

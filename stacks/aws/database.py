@@ -8,7 +8,10 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from stacks.aws.alarm import metric_alarm
+from stacks.aws.boundary import boundary_arn
+from stacks.aws.iam import Statement, policy_document, service_trust_policy
 from stacks.exceptions import CrosscloudError
+from stacks.settings import PROJECT, DatabaseLogSettings
 
 ENGINE = "postgres"
 ENGINE_MAJOR = "16"
@@ -17,6 +20,18 @@ PORT = 5432
 LOG_EXPORTS = ("postgresql", "upgrade")
 # CloudWatch reports free storage in bytes.
 GIB = 1024**3
+# Performance Insights' free tier keeps 7 days (RDS user guide, "Pricing and data
+# retention for Performance Insights"). RDS for PostgreSQL supports it on every
+# instance class, db.t4g.micro included: the guide's class restrictions
+# ("Amazon RDS DB engine, Region, and instance class support for Performance
+# Insights") name MariaDB and MySQL only.
+PERFORMANCE_INSIGHTS_FREE_DAYS = 7
+# Loaded at server start, so a change waits for a reboot (RDS calls it static and
+# refuses apply_method "immediate" for it). pg_stat_statements is RDS's default value.
+PRELOAD_LIBRARIES = "pg_stat_statements,pgaudit"
+# Enhanced monitoring writes OS metrics to this account-wide group (RDS user
+# guide, "Setting up and enabling Enhanced Monitoring").
+MONITORING_LOG_GROUP = "RDSOSMetrics"
 
 
 @dataclass(frozen=True)
@@ -36,8 +51,14 @@ class PostgresDatabaseArgs:
     deletion_protection: bool
     # Dev is deletable without leaving a snapshot behind; everything else keeps one.
     final_snapshot: bool
-    # Retention of the exported PostgreSQL logs.
+    # Retention of the exported PostgreSQL logs (audit records: pgAudit writes there).
     log_retention_days: int
+    # What PostgreSQL logs: connections, slow and failing statements, pgAudit classes.
+    logging: DatabaseLogSettings
+    account_id: pulumi.Input[str]
+    region: str
+    # Enhanced monitoring: seconds between OS samples; 0 is off.
+    monitoring_interval_seconds: int = 0
     # Apply changes at once (dev) or in the maintenance window (prod).
     apply_immediately: bool = False
     max_connections_alarm: int = 80
@@ -104,12 +125,13 @@ class PostgresDatabase(pulumi.ComponentResource):
         parameters = aws.rds.ParameterGroup(
             name,
             family=f"postgres{ENGINE_MAJOR}",
+            # The description forces a new group (rds/parameter_group.go): left as it was.
             description="TLS required for every connection",
-            parameters=[
-                {"name": "rds.force_ssl", "value": "1"},
-                {"name": "log_min_duration_statement", "value": "1000"},
-            ],
+            parameters=parameter_values(args.logging),
             opts=child,
+        )
+        monitoring_role = (
+            self._monitoring_role(name, args) if args.monitoring_interval_seconds else None
         )
         # RDS creates its log groups without retention unless they exist first,
         # and it keeps using groups that follow its naming: create them here.
@@ -164,6 +186,10 @@ class PostgresDatabase(pulumi.ComponentResource):
             # (until then, previews show the pending change again).
             apply_immediately=args.apply_immediately,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+            performance_insights_enabled=True,
+            performance_insights_retention_period=PERFORMANCE_INSIGHTS_FREE_DAYS,
+            monitoring_interval=args.monitoring_interval_seconds,
+            monitoring_role_arn=monitoring_role.arn if monitoring_role is not None else None,
             # A fixed identifier cannot exist twice: a replacement (forced only by
             # ``replacing``) deletes the old instance, leaving its final snapshot,
             # before creating the new one.
@@ -229,6 +255,55 @@ class PostgresDatabase(pulumi.ComponentResource):
             }
         )
 
+    def _monitoring_role(self, name: str, args: PostgresDatabaseArgs) -> aws.iam.Role:
+        """The role RDS assumes to publish enhanced-monitoring metrics, for this instance only.
+
+        Its policy is AWS's AmazonRDSEnhancedMonitoringRole narrowed to the one
+        log group RDS writes, inline so that it stays inside the permissions boundary.
+        """
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-monitoring",
+            assume_role_policy=service_trust_policy(
+                "monitoring.rds.amazonaws.com",
+                source_account=args.account_id,
+                source_arn=pulumi.Output.concat(
+                    "arn:aws:rds:", args.region, ":", args.account_id, ":db:", name
+                ),
+            ),
+            description=f"Publishes enhanced monitoring of {name}",
+            permissions_boundary=boundary_arn(args.account_id, PROJECT),
+            opts=child,
+        )
+        group = pulumi.Output.concat(
+            "arn:aws:logs:", args.region, ":", args.account_id, ":log-group:", MONITORING_LOG_GROUP
+        )
+        aws.iam.RolePolicy(
+            f"{name}-monitoring",
+            role=role.id,
+            policy=policy_document(
+                [
+                    Statement(
+                        sid="EnableCreationAndManagementOfRDSCloudwatchLogGroups",
+                        actions=["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+                        resources=[group],
+                    ),
+                    Statement(
+                        sid="EnableCreationAndManagementOfRDSCloudwatchLogStreams",
+                        actions=[
+                            "logs:CreateLogStream",
+                            "logs:DescribeLogStreams",
+                            "logs:GetLogEvents",
+                            "logs:PutLogEvents",
+                        ],
+                        resources=[pulumi.Output.concat(group, ":log-stream:*")],
+                    ),
+                ]
+            ),
+            opts=child,
+        )
+        return role
+
     def _final_snapshot_name(
         self, name: str, args: PostgresDatabaseArgs, replacing: dict[str, str | bool]
     ) -> pulumi.Output[str] | None:
@@ -247,6 +322,36 @@ class PostgresDatabase(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return pulumi.Output.concat(name, "-final-", suffix.hex)
+
+
+def parameter_values(logging: DatabaseLogSettings) -> list[aws.rds.ParameterGroupParameterArgsDict]:
+    """The parameter group's values: TLS only, and what PostgreSQL records.
+
+    Every name is in RDS's postgres16 family; all but ``shared_preload_libraries``
+    are dynamic (RDS user guide, "RDS for PostgreSQL DB instance parameter
+    list"). Booleans are 0/1, as RDS lists their allowed values.
+    """
+    return [
+        {"name": "rds.force_ssl", "value": "1"},
+        # Who connected, from where, for how long: always, as on Cloud SQL.
+        {"name": "log_connections", "value": "1"},
+        {"name": "log_disconnections", "value": "1"},
+        # On by default since PostgreSQL 15; stated so a default change cannot drop it.
+        {"name": "log_checkpoints", "value": "1"},
+        # A wait longer than deadlock_timeout (1 s) is logged: lock contention shows up.
+        {"name": "log_lock_waits", "value": "1"},
+        # Temporary files from this size (kB; 0 = all, -1 = none): queries spilling to disk.
+        {"name": "log_temp_files", "value": str(logging.temp_files_kb)},
+        {"name": "log_min_duration_statement", "value": str(logging.min_duration_ms)},
+        {"name": "log_min_error_statement", "value": logging.min_error_statement},
+        {"name": "log_min_messages", "value": logging.min_messages},
+        {
+            "name": "shared_preload_libraries",
+            "value": PRELOAD_LIBRARIES,
+            "apply_method": "pending-reboot",
+        },
+        {"name": "pgaudit.log", "value": ",".join(logging.audit_classes)},
+    ]
 
 
 def _camel(name: str) -> str:

@@ -85,18 +85,27 @@ def policy_document(statements: Sequence[Statement]) -> pulumi.Output[str]:
 
 
 def service_trust_policy(
-    service: str, *, source_account: pulumi.Input[str] | None = None
+    service: str,
+    *,
+    source_account: pulumi.Input[str] | None = None,
+    source_arn: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[str]:
     """A trust policy that lets exactly one AWS service principal assume the role.
 
     With ``source_account``, the service may assume it only on behalf of this
-    account (the confused-deputy guard).
+    account; with ``source_arn`` (a pattern), only for those resources (the
+    confused-deputy guards).
     """
     statement: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"Service": service},
         "Action": "sts:AssumeRole",
     }
+    conditions: dict[str, Any] = {}
     if source_account is not None:
-        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": source_account}}
+        conditions["StringEquals"] = {"aws:SourceAccount": source_account}
+    if source_arn is not None:
+        conditions["ArnLike"] = {"aws:SourceArn": source_arn}
+    if conditions:
+        statement["Condition"] = conditions
     return pulumi.Output.json_dumps({"Version": POLICY_VERSION, "Statement": [statement]})

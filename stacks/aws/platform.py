@@ -5,10 +5,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from stacks.aws.access_logs import AccessLogs, AccessLogsArgs, LoggedBucket
 from stacks.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from stacks.aws.app_secrets import AppSecrets, AppSecretsArgs
 from stacks.aws.bucket import SecureBucket, SecureBucketArgs
 from stacks.aws.database import PostgresDatabase, PostgresDatabaseArgs
+from stacks.aws.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
 from stacks.aws.http_api import HttpApi, HttpApiArgs
 from stacks.aws.iam import Statement
 from stacks.aws.lambda_function import LambdaFunction, LambdaFunctionArgs, VpcPlacement
@@ -53,6 +55,9 @@ class AwsPlatform(pulumi.ComponentResource):
         # through default_tags, in whichever region it lives.
         provider = aws_provider(f"{name}-provider", settings.aws.region, settings, self)
         regional = pulumi.ResourceOptions(parent=self, providers=[provider])
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(provider=provider)
+        ).account_id
 
         self.alarm_topic = AlarmTopic(
             f"{prefix}-alarms", AlarmTopicArgs(emails=settings.alarm_emails), opts=regional
@@ -95,6 +100,7 @@ class AwsPlatform(pulumi.ComponentResource):
             ),
             opts=regional,
         )
+        self._build_records(settings, account_id, regional)
         db = settings.database
         self.database = PostgresDatabase(
             f"{prefix}-db",
@@ -110,7 +116,11 @@ class AwsPlatform(pulumi.ComponentResource):
                 multi_az=db.multi_az,
                 deletion_protection=db.deletion_protection,
                 final_snapshot=settings.environment != "dev",
-                log_retention_days=settings.functions.log_retention_days,
+                log_retention_days=settings.audit_log_retention_days,
+                logging=db.logging,
+                account_id=account_id,
+                region=settings.aws.region,
+                monitoring_interval_seconds=db.monitoring_interval_seconds,
                 apply_immediately=not settings.is_prod,
                 protect=settings.is_prod,
             ),
@@ -127,9 +137,6 @@ class AwsPlatform(pulumi.ComponentResource):
             opts=regional,
         )
 
-        account_id = aws.get_caller_identity_output(
-            opts=pulumi.InvokeOutputOptions(provider=provider)
-        ).account_id
         self._build_api(settings, account_id, regional)
         self.indexer = ObjectIndexer(
             f"{prefix}-indexer",
@@ -164,8 +171,43 @@ class AwsPlatform(pulumi.ComponentResource):
             "databaseSecretArn": self.database.secret_arn,
             "appSecretArns": self.app_secrets.arns,
             "alarmTopicArn": self.alarm_topic.arn,
+            "accessLogsBucket": self.access_logs.name,
+            "flowLogGroup": self.flow_logs.log_group_name,
         }
         self.register_outputs(self.outputs)
+
+    def _build_records(
+        self, settings: Settings, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions
+    ) -> None:
+        """Audit records: the VPC's flow log, and access logs of the data buckets."""
+        assert settings.aws is not None
+        prefix = settings.resource_prefix()
+        self.flow_logs = VpcFlowLogs(
+            f"{prefix}-vpc",
+            VpcFlowLogsArgs(
+                vpc_id=self.network.vpc_id,
+                account_id=account_id,
+                region=settings.aws.region,
+                traffic_type=settings.aws.flow_log_traffic,
+                retention_days=settings.audit_log_retention_days,
+                protect=settings.is_prod,
+            ),
+            opts=opts,
+        )
+        self.access_logs = AccessLogs(
+            f"{prefix}-access-logs",
+            AccessLogsArgs(
+                sources=[
+                    LoggedBucket("uploads", self.uploads.name, self.uploads.arn),
+                    LoggedBucket("reports", self.reports.name, self.reports.arn),
+                ],
+                account_id=account_id,
+                retention_days=settings.audit_log_retention_days,
+                force_destroy=not settings.is_prod,
+                protect=settings.is_prod,
+            ),
+            opts=opts,
+        )
 
     def _build_api(
         self, settings: Settings, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions

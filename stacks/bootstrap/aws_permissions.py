@@ -54,11 +54,12 @@ _TAGGED = {"StringEquals": {"aws:ResourceTag/project": "{prefix}"}}
 _REQUEST_TAGGED = {"StringEquals": {"aws:RequestTag/project": "{prefix}"}}
 _EC2 = "arn:aws:ec2:*:{account}:"
 # The EC2 resource types the stacks create; ids are generated, so tags scope them.
-_EC2_TYPES = ("vpc", "subnet", "security-group", "route-table", "vpc-endpoint")
+_EC2_TYPES = ("vpc", "subnet", "security-group", "route-table", "vpc-endpoint", "vpc-flow-log")
 # Security group rules (aws_vpc_security_group_egress_rule) are tagged after
 # they are created, so they are managed by tag like the rest once claimed.
 _EC2_MANAGED_TYPES = (*_EC2_TYPES, "security-group-rule")
 _EC2_CREATES = (
+    "ec2:CreateFlowLogs",
     "ec2:CreateRouteTable",
     "ec2:CreateSecurityGroup",
     "ec2:CreateSubnet",
@@ -100,6 +101,7 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "s3:ListBucket",
                 "s3:ListBucketVersions",
                 "s3:PutBucketCORS",
+                "s3:PutBucketLogging",
                 "s3:PutBucketNotification",
                 "s3:PutBucketOwnershipControls",
                 "s3:PutBucketPolicy",
@@ -219,6 +221,7 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             (
                 "ec2:DescribeAccountAttributes",
                 "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeFlowLogs",
                 "ec2:DescribeNetworkAcls",
                 "ec2:DescribeNetworkInterfaces",
                 "ec2:DescribePrefixLists",
@@ -294,6 +297,7 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "ec2:AuthorizeSecurityGroupEgress",
                 "ec2:AuthorizeSecurityGroupIngress",
                 "ec2:CreateTags",
+                "ec2:DeleteFlowLogs",
                 "ec2:DeleteRouteTable",
                 "ec2:DeleteSecurityGroup",
                 "ec2:DeleteSubnet",
@@ -504,8 +508,22 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             "PassStackRoles",
             ("iam:PassRole",),
             ("arn:aws:iam::{account}:role/{name}-*",),
-            # Only Lambda runs the stacks' roles (no RDS enhanced monitoring role).
             conditions={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        ),
+        # The flow-log delivery role (stacks/aws/flow_logs.py, named <stack>-vpc-flow-logs-*)
+        # and the enhanced-monitoring role (stacks/aws/database.py, <stack>-db-monitoring-*),
+        # each only to its own service.
+        Grant(
+            "PassFlowLogRole",
+            ("iam:PassRole",),
+            ("arn:aws:iam::{account}:role/{name}-vpc-flow-logs-*",),
+            conditions={"StringEquals": {"iam:PassedToService": "vpc-flow-logs.amazonaws.com"}},
+        ),
+        Grant(
+            "PassMonitoringRole",
+            ("iam:PassRole",),
+            ("arn:aws:iam::{account}:role/{name}-db-monitoring-*",),
+            conditions={"StringEquals": {"iam:PassedToService": "monitoring.rds.amazonaws.com"}},
         ),
         Grant(
             "NoBoundaryRemoval",
@@ -594,6 +612,32 @@ BOUNDARY: tuple[Grant, ...] = (
             "ec2:UnassignPrivateIpAddresses",
         ),
         (_EC2 + "network-interface/*", _EC2 + "subnet/*", _EC2 + "security-group/*"),
+    ),
+    # The VPC flow-log delivery role (stacks/aws/flow_logs.py): its own group only.
+    Grant(
+        "FlowLogDelivery",
+        ("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"),
+        (_ARN.format(service="logs") + "log-group:{name}-vpc-flow-logs*",),
+    ),
+    Grant(
+        "FlowLogFindGroup",
+        ("logs:DescribeLogGroups",),
+        ("*",),
+        wildcard_reason="logs:DescribeLogGroups supports no resource type",
+    ),
+    # The RDS enhanced-monitoring role (stacks/aws/database.py): AWS's
+    # AmazonRDSEnhancedMonitoringRole, on the one group RDS writes.
+    Grant(
+        "RdsEnhancedMonitoring",
+        (
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:DescribeLogStreams",
+            "logs:GetLogEvents",
+            "logs:PutLogEvents",
+            "logs:PutRetentionPolicy",
+        ),
+        (_ARN.format(service="logs") + "log-group:RDSOSMetrics*",),
     ),
     Grant(
         "FunctionDescribeNetworking",

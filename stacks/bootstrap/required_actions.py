@@ -172,6 +172,27 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "ec2:AuthorizeSecurityGroupIngress": "the stacks set no rules: it only revokes AWS's",
         },
     ),
+    "aws:ec2/flowLog:FlowLog": RequiredActions(
+        "aws_flow_log",
+        _pike("ec2/aws_flow_log.json", "226a2fb90ddac4ae08593eb3fd133a3b3cb2f937"),
+        (
+            "ec2:CreateFlowLogs",
+            "ec2:CreateTags",
+            "ec2:DeleteFlowLogs",
+            "ec2:DeleteTags",
+            "ec2:DescribeAccountAttributes",
+            "ec2:DescribeFlowLogs",
+            "iam:PassRole",
+            "logs:CreateLogDelivery",
+        ),
+        excluded={
+            "logs:CreateLogDelivery": (
+                "log_destination is a CloudWatch Logs group written through iam_role_arn; "
+                "log deliveries are for S3 and Firehose destinations (VPC user guide, "
+                "'Publish flow logs to Amazon S3')"
+            ),
+        },
+    ),
     "aws:ec2/routeTable:RouteTable": RequiredActions(
         "aws_route_table",
         _pike("ec2/aws_route_table.json", "dd2b1aeab20b94981f5ec530938bae07fa12fbb0"),
@@ -408,6 +429,8 @@ REQUIRED: Mapping[str, RequiredActions] = {
         _pike("rds/aws_db_instance.json", "1009a42cc463e04d318a9a70857b920eb50edd17"),
         (
             "ec2:DescribeAccountAttributes",
+            # monitoring_role_arn, set when dbMonitoringIntervalSeconds > 0.
+            "iam:PassRole",
             "rds:AddTagsToResource",
             "rds:CreateDBInstance",
             "rds:DeleteDBInstance",
@@ -524,6 +547,11 @@ REQUIRED: Mapping[str, RequiredActions] = {
                 "DeleteBucketLifecycle is authorized by s3:PutLifecycleConfiguration"
             ),
         },
+    ),
+    "aws:s3/bucketLogging:BucketLogging": RequiredActions(
+        "aws_s3_bucket_logging",
+        _pike("s3/aws_s3_bucket_logging.json", "3cd2e81d3a6ab0e3e3d114cc60f8287740c5ee82"),
+        ("s3:GetBucketLogging", "s3:PutBucketLogging"),
     ),
     "aws:s3/bucketNotification:BucketNotification": RequiredActions(
         "aws_s3_bucket_notification",

@@ -24,6 +24,11 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
     ({"crosscloud:gcpInvokers": ["group:a@example.org"]}, "crosscloud:gcpInvokers", "reserved"),
     ({"crosscloud:gcpInvokers": ["domain:example.net"]}, "crosscloud:gcpInvokers", "reserved"),
     ({"crosscloud:logRetentionDays": "10"}, "crosscloud:logRetentionDays", "one of 1, 3, 5, 7"),
+    (
+        {"crosscloud:auditLogRetentionDays": "100"},
+        "crosscloud:auditLogRetentionDays",
+        "one of 1, 3, 5, 7",
+    ),
     ({"crosscloud:publicApi": "yes"}, "crosscloud:publicApi", "allowed: true, false"),
     (
         {"crosscloud:corsAllowedOrigins": ["http://evil.example.com"]},
@@ -54,6 +59,11 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
         "crosscloud:dbAuditLogClasses",
         "lacks ddl, role",
     ),
+    (
+        {"crosscloud:dbMonitoringIntervalSeconds": "20"},
+        "crosscloud:dbMonitoringIntervalSeconds",
+        "one of 0, 1, 5, 10, 15, 30, 60",
+    ),
     ({"crosscloud:functionMemoryMb": "64"}, "crosscloud:functionMemoryMb", "128 to 10240"),
     ({"crosscloud:functionTimeoutSeconds": "60"}, "crosscloud:functionTimeoutSeconds", "1 to 30"),
     (
@@ -70,6 +80,7 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
     ({"crosscloud:functionArchitecture": "arm"}, "crosscloud:functionArchitecture", "arm64"),
     ({"crosscloud:vpcCidr": "10.0.0.0/8"}, "crosscloud:vpcCidr", "/16 to /24"),
     ({"crosscloud:natGateway": "maybe"}, "crosscloud:natGateway", "true, false"),
+    ({"crosscloud:vpcFlowLogTraffic": "ACCEPT"}, "crosscloud:vpcFlowLogTraffic", "REJECT, ALL"),
     ({"crosscloud:gcpIngress": "PUBLIC"}, "crosscloud:gcpIngress", "ALLOW_INTERNAL_ONLY"),
     ({"crosscloud:gcpInvokers": ["allUsers"]}, "crosscloud:gcpInvokers", "publicApi"),
     ({"crosscloud:appSecrets": ["bad-name"]}, "crosscloud:appSecrets", "camelCase"),

@@ -111,6 +111,13 @@ STATEFUL: Mapping[str, StatefulType] = {
         name_input="bucket",
         source=_AWS + "s3/bucket.go",
     ),
+    # Audit records (VPC flow logs) live in a log group; its retention and KMS key
+    # change in place.
+    "aws:cloudwatch/logGroup:LogGroup": StatefulType(
+        replace_inputs=("logGroupClass", "name", "namePrefix"),
+        name_input="name",
+        source=_AWS + "logs/group.go (resourceGroup schema)",
+    ),
     "aws:kms/key:Key": StatefulType(
         replace_inputs=(
             "customKeyStoreId",

@@ -16,7 +16,10 @@ from crosscloud_api.exceptions import (
     CrosscloudError,
     NotFoundError,
 )
+from crosscloud_api.logs import get_logger
 from crosscloud_api.storage.model import iso_utc
+
+log = get_logger("channels")
 
 metadata = sa.MetaData()
 channels_table = sa.Table(
@@ -157,8 +160,31 @@ class ChannelRepository:
             if not self._schema_ready:
                 # Retried on the next request if the database was down at the first.
                 metadata.create_all(self._engine, checkfirst=True)
+                create_audit_extension(self._engine)
                 self._schema_ready = True
             return self._engine
+
+
+def create_audit_extension(engine: sa.Engine) -> None:
+    """Create pgAudit's extension on PostgreSQL, where the server preloads it; else log why not.
+
+    Both clouds preload pgaudit and set pgaudit.log (RDS parameter group, Cloud
+    SQL flags), but the extension itself must be created in the database, by a
+    role allowed to (the master user the API connects as: rds_superuser /
+    cloudsqlsuperuser). Until the server has restarted with pgaudit preloaded
+    this fails; that must not take the API down, so it is logged and tried
+    again at the next cold start.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pgaudit"))
+    except sa_exc.DBAPIError as exc:
+        log.warning(
+            "pgaudit extension not created",
+            extra={"fields": {"error": type(exc.orig).__name__}},
+        )
 
 
 def _channel(row: sa.Row[Any]) -> Channel:

@@ -1,11 +1,13 @@
 """The channels repository against SQLite and a real PostgreSQL server."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import crosscloud_api.channels as channels_module
 import pytest
 import sqlalchemy as sa
 from crosscloud_api.channels import ChannelFields, ChannelRepository
@@ -184,3 +186,72 @@ def test_rds_engine_rereads_a_rotated_secret(
             assert conn.execute(sa.text("SELECT 1")).scalar() == 1
     finally:
         engine.dispose()
+
+
+class _Connection:
+    """Records statements; raises ``error`` on execute when given one."""
+
+    def __init__(self, error: Exception | None) -> None:
+        """Nothing executed yet."""
+        self.statements: list[str] = []
+        self.error = error
+
+    def execute(self, statement: Any) -> None:
+        """Record the SQL text, or fail as the server would."""
+        if self.error is not None:
+            raise self.error
+        self.statements.append(str(statement))
+
+
+class _Engine:
+    """Just enough of an Engine: a dialect name and ``begin()``."""
+
+    def __init__(self, dialect: str, error: Exception | None = None) -> None:
+        """An engine of ``dialect`` whose one connection behaves as given."""
+        self.dialect = type("Dialect", (), {"name": dialect})()
+        self.connection = _Connection(error)
+        self.begun = 0
+
+    @contextmanager
+    def begin(self) -> Generator[_Connection]:
+        """A transaction: the one connection, counted."""
+        self.begun += 1
+        yield self.connection
+
+
+class _Warnings:
+    """A logger stand-in that keeps warning messages and their fields."""
+
+    def __init__(self) -> None:
+        """No warnings yet."""
+        self.records: list[tuple[str, Any]] = []
+
+    def warning(self, message: str, *, extra: Any = None) -> None:
+        """Keep the message and its extra fields."""
+        self.records.append((message, extra))
+
+
+def test_pgaudit_extension_is_created_on_postgresql() -> None:
+    """On PostgreSQL the schema setup runs CREATE EXTENSION IF NOT EXISTS pgaudit."""
+    engine = _Engine("postgresql")
+    channels_module.create_audit_extension(engine)  # type: ignore[arg-type]
+    assert engine.connection.statements == ["CREATE EXTENSION IF NOT EXISTS pgaudit"]
+
+
+def test_pgaudit_extension_is_not_tried_elsewhere() -> None:
+    """SQLite (tests, make local) has no pgAudit: nothing is executed."""
+    engine = _Engine("sqlite")
+    channels_module.create_audit_extension(engine)  # type: ignore[arg-type]
+    assert engine.begun == 0
+
+
+def test_pgaudit_extension_failure_is_logged_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the server restarts with pgaudit preloaded the statement fails: a warning naming
+    the error class, and the API keeps serving."""
+    warnings = _Warnings()
+    monkeypatch.setattr(channels_module, "log", warnings)
+    failure = sa_exc.ProgrammingError("CREATE EXTENSION", {}, Exception("must be preloaded"))
+    channels_module.create_audit_extension(_Engine("postgresql", failure))  # type: ignore[arg-type]
+    assert warnings.records == [
+        ("pgaudit extension not created", {"fields": {"error": "Exception"}})
+    ]

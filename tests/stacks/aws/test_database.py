@@ -1,6 +1,7 @@
 """RDS PostgreSQL: private, encrypted, managed password, durable in prod."""
 
 import ipaddress
+import json
 
 import pytest
 
@@ -113,7 +114,8 @@ def test_database_alarms(dev: SynthResult) -> None:
 
 
 def test_exported_logs_go_to_groups_the_stack_keeps_with_retention(prod: SynthResult) -> None:
-    """RDS's own log groups never expire; the stack creates them first, with the retention."""
+    """RDS's own log groups never expire; the stack creates them first, with the audit retention
+    (pgAudit's records go to the PostgreSQL log)."""
     db = prod.one("aws:rds/instance:Instance")
     groups = {
         g.inputs["name"]: g
@@ -126,7 +128,9 @@ def test_exported_logs_go_to_groups_the_stack_keeps_with_retention(prod: SynthRe
     assert set(groups) == expected
     assert set(db.inputs["enabledCloudwatchLogsExports"]) == {"postgresql", "upgrade"}
     for group in groups.values():
-        assert group.inputs["retentionInDays"] == int(prod.config["crosscloud:logRetentionDays"])
+        assert group.inputs["retentionInDays"] == int(
+            prod.config["crosscloud:auditLogRetentionDays"]
+        )
         assert group.urn in db.dependencies
 
 
@@ -154,3 +158,105 @@ def test_changes_wait_for_the_window_only_in_prod(dev: SynthResult, prod: SynthR
     """Dev applies a change at once; prod leaves it to the maintenance window."""
     assert dev.one("aws:rds/instance:Instance").inputs["applyImmediately"] is True
     assert prod.one("aws:rds/instance:Instance").inputs["applyImmediately"] is False
+
+
+def _parameters(result: SynthResult) -> dict[str, dict[str, str]]:
+    """The parameter group's parameters by name."""
+    params = result.one("aws:rds/parameterGroup:ParameterGroup").inputs["parameters"]
+    return {p["name"]: p for p in params}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_postgresql_records_connections_and_slow_or_failing_statements(
+    stack: str, synths: dict[str, SynthResult]
+) -> None:
+    """The parameter group logs connections, checkpoints, lock waits, temp files, slow and
+    failing statements, with the configured values (the defaults in both stacks)."""
+    params = _parameters(synths[stack])
+    values = {name: p["value"] for name, p in params.items()}
+    assert values == {
+        "rds.force_ssl": "1",
+        "log_connections": "1",
+        "log_disconnections": "1",
+        "log_checkpoints": "1",
+        "log_lock_waits": "1",
+        "log_temp_files": "0",
+        "log_min_duration_statement": "-1",
+        "log_min_error_statement": "error",
+        "log_min_messages": "warning",
+        "shared_preload_libraries": "pg_stat_statements,pgaudit",
+        "pgaudit.log": "ddl,role,write",
+    }
+    # Dynamic parameters apply at once (the provider's default); only the static
+    # preload list waits for a reboot, which RDS demands for it.
+    assert {n for n, p in params.items() if "applyMethod" in p} == {"shared_preload_libraries"}
+    assert params["shared_preload_libraries"]["applyMethod"] == "pending-reboot"
+
+
+def test_logging_values_come_from_config() -> None:
+    """Each db* logging key reaches its parameter, as on Cloud SQL; connections always log."""
+    result = synth(
+        "dev",
+        overrides={
+            "crosscloud:dbLogMinDurationMs": "250",
+            "crosscloud:dbLogTempFilesKb": "1024",
+            "crosscloud:dbLogMinErrorStatement": "warning",
+            "crosscloud:dbLogMinMessages": "notice",
+            "crosscloud:dbAuditLogClasses": ["ddl", "role"],
+        },
+    )
+    values = {name: p["value"] for name, p in _parameters(result).items()}
+    assert values["log_min_duration_statement"] == "250"
+    assert values["log_temp_files"] == "1024"
+    assert values["log_connections"] == values["log_disconnections"] == "1"
+    assert values["log_min_error_statement"] == "warning"
+    assert values["log_min_messages"] == "notice"
+    assert values["pgaudit.log"] == "ddl,role"
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_performance_insights_on_with_the_free_retention(
+    stack: str, synths: dict[str, SynthResult]
+) -> None:
+    """Performance Insights is on with 7 days on every class, dev's db.t4g.micro included
+    (RDS for PostgreSQL has no class restriction)."""
+    db = synths[stack].one("aws:rds/instance:Instance")
+    assert db.inputs["instanceClass"] == {"dev": "db.t4g.micro", "prod": "db.t4g.medium"}[stack]
+    assert db.inputs["performanceInsightsEnabled"] is True
+    assert db.inputs["performanceInsightsRetentionPeriod"] == 7
+    assert "performanceInsightsKmsKeyId" not in db.inputs
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_no_enhanced_monitoring_unless_configured(
+    stack: str, synths: dict[str, SynthResult]
+) -> None:
+    """Enhanced monitoring is off in the shipped stacks: no interval, no role, no role ARN."""
+    result = synths[stack]
+    db = result.one("aws:rds/instance:Instance")
+    assert db.inputs["monitoringInterval"] == 0
+    assert "monitoringRoleArn" not in db.inputs
+    assert [r for r in result.of_type("aws:iam/role:Role") if "monitoring" in r.name] == []
+
+
+def test_enhanced_monitoring_role_when_configured() -> None:
+    """An interval adds a role only RDS monitoring may assume, for this instance, carrying the
+    boundary, allowed to write the RDSOSMetrics group only."""
+    result = synth("prod", overrides={"crosscloud:dbMonitoringIntervalSeconds": "60"})
+    db = result.one("aws:rds/instance:Instance")
+    role = result.one("aws:iam/role:Role", "crosscloud-prod-db-monitoring")
+    assert db.inputs["monitoringInterval"] == 60
+    assert db.inputs["monitoringRoleArn"] == role.state["arn"]
+    (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert trust["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:rds:eu-west-1:123456789012:db:crosscloud-prod-db"},
+    }
+    assert role.inputs["permissionsBoundary"].endswith(
+        "github-actions-crosscloud-function-boundary"
+    )
+    policy = result.one("aws:iam/rolePolicy:RolePolicy", "crosscloud-prod-db-monitoring")
+    resources = {r for s in json.loads(policy.inputs["policy"])["Statement"] for r in s["Resource"]}
+    group = "arn:aws:logs:eu-west-1:123456789012:log-group:RDSOSMetrics"
+    assert resources == {group, f"{group}:log-stream:*"}

@@ -222,6 +222,60 @@ def test_stack_role_policies_fit_inside_the_boundary(
     assert checked >= 20
 
 
+# The roles a stack passes to a service other than Lambda, by the Sid that allows it.
+SERVICE_ROLES = {
+    "PassFlowLogRole": ("vpc-flow-logs.amazonaws.com", "crosscloud-prod-vpc-flow-logs"),
+    "PassMonitoringRole": ("monitoring.rds.amazonaws.com", "crosscloud-prod-db-monitoring"),
+}
+
+
+@pytest.fixture(scope="module")
+def prod_monitored() -> SynthResult:
+    """Prod with enhanced monitoring on, so the monitoring role is registered."""
+    return synth("prod", overrides={"crosscloud:dbMonitoringIntervalSeconds": "60"})
+
+
+def test_records_roles_are_passed_only_to_their_own_service(
+    boot: SynthResult, prod_monitored: SynthResult
+) -> None:
+    """The flow-log and monitoring roles may be passed, each to its one service and by its
+    own name only: neither grant matches the functions' roles."""
+    functions_roles = [
+        r.state["arn"]
+        for r in prod_monitored.of_type("aws:iam/role:Role")
+        if "lambda.amazonaws.com" in r.inputs["assumeRolePolicy"]
+    ]
+    assert functions_roles
+    for sid, (service, role_name) in SERVICE_ROLES.items():
+        grant = _statement(boot, "github-aws-deploy-iam", sid)
+        assert grant["Action"] == ["iam:PassRole"]
+        assert grant["Condition"] == {"StringEquals": {"iam:PassedToService": service}}
+        role = prod_monitored.one("aws:iam/role:Role", role_name)
+        assert _allows([grant], "iam:PassRole", role.state["arn"]), sid
+        assert not any(_allows([grant], "iam:PassRole", arn) for arn in functions_roles), sid
+
+
+def test_monitoring_role_policy_fits_inside_the_boundary(
+    boot: SynthResult, prod_monitored: SynthResult
+) -> None:
+    """With enhanced monitoring on, its role policy is inside the boundary too."""
+    boundary = json.loads(
+        boot.one("aws:iam/policy:Policy", "github-aws-function-boundary").inputs["policy"]
+    )["Statement"]
+    policy = prod_monitored.one("aws:iam/rolePolicy:RolePolicy", "crosscloud-prod-db-monitoring")
+    role = prod_monitored.one("aws:iam/role:Role", "crosscloud-prod-db-monitoring")
+    assert role.inputs["permissionsBoundary"] == BOUNDARY_ARN
+    pairs = [
+        (action, arn)
+        for statement in json.loads(policy.inputs["policy"])["Statement"]
+        for action in statement["Action"]
+        for arn in statement["Resource"]
+    ]
+    assert len(pairs) == 6
+    for action, arn in pairs:
+        assert _allows(boundary, action, arn), (action, arn)
+
+
 def test_policies_fit_iam_limits(boot: SynthResult) -> None:
     """Each managed policy is under IAM's size limit, and each role under its attachment limit."""
     for policy in boot.of_type("aws:iam/policy:Policy"):

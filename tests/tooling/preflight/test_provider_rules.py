@@ -70,6 +70,17 @@ CASES: dict[tuple[str, str], tuple[Any, Any]] = {
         "http://token.actions.githubusercontent.com",
     ),
     ("aws:lambda/function:Function", "name"): ("crosscloud-dev-api", "f" * 65),
+    ("aws:rds/instance:Instance", "monitoringInterval"): (60.0, 45.0),
+    ("aws:rds/instance:Instance", "performanceInsightsRetentionPeriod"): (7.0, 30.0),
+    ("aws:rds/parameterGroup:ParameterGroup", "parameters[].applyMethod"): (
+        "pending-reboot",
+        "on-reboot",
+    ),
+    ("aws:ec2/flowLog:FlowLog", "trafficType"): ("REJECT", "rejected"),
+    ("aws:ec2/flowLog:FlowLog", "logDestinationType"): ("cloud-watch-logs", "cloudwatch"),
+    ("aws:ec2/flowLog:FlowLog", "maxAggregationInterval"): (600.0, 300.0),
+    ("aws:s3/bucketLogging:BucketLogging", "bucket"): ("crosscloud-dev-uploads-0a1b2c3", ""),
+    ("aws:cloudwatch/logGroup:LogGroup", "retentionInDays"): (365.0, 10.0),
     ("aws:lambda/function:Function", "loggingConfig.logGroup"): (
         "/aws/lambda/crosscloud-dev-api",
         "/aws/lambda/crosscloud dev api",

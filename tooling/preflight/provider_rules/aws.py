@@ -3,8 +3,9 @@
 Sources (hashicorp/terraform-provider-aws, stored versions read for this table):
   ec2/validate.go @04e75d4, ec2/vpc_security_group.go @0160692,
   ec2/vpc_security_group_ingress_rule.go @d2b7f56 (the schema the egress rule shares),
-  iam/validate.go @044fb31,
-  iam/role.go, lambda/validate.go @0210c54, rds/validate.go @03e17e1 (all under internal/service/).
+  iam/validate.go @044fb31, iam/role.go, lambda/validate.go @0210c54, rds/validate.go @03e17e1,
+  ec2/vpc_flow_log.go @00a3530, rds/instance.go, rds/parameter_group.go @0160692,
+  s3/bucket_logging.go @01f4311, logs/group.go (all under internal/service/).
 Auto-naming: pulumi/pulumi-aws provider/resources.go @00ba5ea (a v6 line; the
 per-resource AutoName settings below are unchanged in the v7 notes we know of, and
 ``setAutonaming`` gives every other resource with a ``name`` input 255 and ``-``).
@@ -17,10 +18,12 @@ from tooling.preflight.provider_rules.checks import (
     AllOf,
     DoesNotMatch,
     ExactlyOneOf,
+    IntInSlice,
     IntRange,
     Ipv4Network,
     Length,
     Matches,
+    OneOf,
     Predicate,
 )
 from tooling.preflight.provider_rules.engine import CLOUD_API, AutoName, Rule
@@ -59,6 +62,21 @@ def _is_lambda_function_name(value: object) -> bool:
 def _is_https_url_without_query(value: object) -> bool:
     """validOpenIDURL: IsURLWithHTTPS and no query parameters."""
     return isinstance(value, str) and value.startswith("https://") and "?" not in value
+
+
+def _is_apply_method(value: object) -> bool:
+    """enum.ValidateIgnoreCase[types.ApplyMethod]: immediate or pending-reboot, any case."""
+    return isinstance(value, str) and value.lower() in ("immediate", "pending-reboot")
+
+
+# Performance Insights retention: 7, 731, or a whole number of 31-day months up to 23
+# (RDS API CreateDBInstance PerformanceInsightsRetentionPeriod).
+PI_RETENTION_DAYS = (7, 731, *(31 * months for months in range(1, 24)))
+# CloudWatch Logs retention periods (logs/group.go retention_in_days IntInSlice).
+LOG_RETENTION_DAYS = (
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+    2557, 2922, 3288, 3653,
+)  # fmt: skip
 
 
 def _is_not_arn(value: object) -> bool:
@@ -292,6 +310,56 @@ RULES: tuple[Rule, ...] = (
             )
         ),
         f"{TFAWS}rds/validate.go validSubnetGroupName",
+    ),
+    Rule(
+        "aws:rds/instance:Instance",
+        "monitoringInterval",
+        IntInSlice((0, 1, 5, 10, 15, 30, 60)),
+        f"{TFAWS}rds/instance.go monitoring_interval IntInSlice",
+    ),
+    Rule(
+        "aws:rds/instance:Instance",
+        "performanceInsightsRetentionPeriod",
+        IntInSlice(PI_RETENTION_DAYS),
+        "RDS API CreateDBInstance PerformanceInsightsRetentionPeriod: 7, month * 31 "
+        "(1-23 months) or 731",
+        CLOUD_API,
+    ),
+    Rule(
+        "aws:rds/parameterGroup:ParameterGroup",
+        "parameters[].applyMethod",
+        Predicate(_is_apply_method, "immediate or pending-reboot"),
+        f"{TFAWS}rds/parameter_group.go parameter.apply_method",
+    ),
+    Rule(
+        "aws:ec2/flowLog:FlowLog",
+        "trafficType",
+        OneOf(("ACCEPT", "REJECT", "ALL")),
+        f"{TFAWS}ec2/vpc_flow_log.go traffic_type enum TrafficType",
+    ),
+    Rule(
+        "aws:ec2/flowLog:FlowLog",
+        "logDestinationType",
+        OneOf(("cloud-watch-logs", "s3", "kinesis-data-firehose")),
+        f"{TFAWS}ec2/vpc_flow_log.go log_destination_type enum LogDestinationType",
+    ),
+    Rule(
+        "aws:ec2/flowLog:FlowLog",
+        "maxAggregationInterval",
+        IntInSlice((60, 600)),
+        f"{TFAWS}ec2/vpc_flow_log.go max_aggregation_interval IntInSlice",
+    ),
+    Rule(
+        "aws:s3/bucketLogging:BucketLogging",
+        "bucket",
+        Length(1, 63),
+        f"{TFAWS}s3/bucket_logging.go bucket StringLenBetween(1, 63)",
+    ),
+    Rule(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "retentionInDays",
+        IntInSlice(LOG_RETENTION_DAYS),
+        f"{TFAWS}logs/group.go retention_in_days IntInSlice",
     ),
     Rule(
         "aws:s3/bucket:Bucket",

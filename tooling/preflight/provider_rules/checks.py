@@ -105,6 +105,24 @@ class IntRange:
 
 
 @dataclass(frozen=True)
+class IntInSlice:
+    """``validation.IntInSlice(values)``: exactly one of these whole numbers."""
+
+    values: tuple[int, ...]
+
+    @property
+    def allowed(self) -> str:
+        """The members."""
+        return "one of " + ", ".join(map(str, self.values))
+
+    def fails(self, value: Any, inputs: Mapping[str, Any]) -> bool:
+        """Non-integers and other numbers fail (the engine sends numbers as floats)."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            return True
+        return int(value) not in self.values
+
+
+@dataclass(frozen=True)
 class Ipv4Network:
     """``verify.ValidIPv4CIDRNetworkAddress``: a CIDR whose host bits are zero."""
 
