@@ -141,7 +141,8 @@ class PostgresDatabase(pulumi.ComponentResource):
                 f"{name}-{kind}",
                 name=f"/aws/rds/instance/{name}/{kind}",
                 retention_in_days=args.log_retention_days,
-                opts=child,
+                # pgAudit writes into the postgresql log: audit records, kept in prod.
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
             )
             for kind in LOG_EXPORTS
         ]
