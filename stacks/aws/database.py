@@ -130,9 +130,8 @@ class PostgresDatabase(pulumi.ComponentResource):
             parameters=parameter_values(args.logging),
             opts=child,
         )
-        monitoring_role = (
-            self._monitoring_role(name, args) if args.monitoring_interval_seconds else None
-        )
+        monitoring = self._monitoring_role(name, args) if args.monitoring_interval_seconds else None
+        monitoring_role = monitoring[0] if monitoring is not None else None
         # RDS creates its log groups without retention unless they exist first,
         # and it keeps using groups that follow its naming: create them here.
         # That needs the identifier before the instance, so it is the component's name.
@@ -196,7 +195,8 @@ class PostgresDatabase(pulumi.ComponentResource):
             # before creating the new one.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=log_groups,
+                # RDS checks the monitoring role can publish before it accepts it.
+                depends_on=[*log_groups, *(monitoring or ())],
                 delete_before_replace=True,
                 protect=args.protect,
             ),
@@ -256,7 +256,9 @@ class PostgresDatabase(pulumi.ComponentResource):
             }
         )
 
-    def _monitoring_role(self, name: str, args: PostgresDatabaseArgs) -> aws.iam.Role:
+    def _monitoring_role(
+        self, name: str, args: PostgresDatabaseArgs
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
         """The role RDS assumes to publish enhanced-monitoring metrics, for this instance only.
 
         Its policy is AWS's AmazonRDSEnhancedMonitoringRole narrowed to the one
@@ -279,7 +281,7 @@ class PostgresDatabase(pulumi.ComponentResource):
         group = pulumi.Output.concat(
             "arn:aws:logs:", args.region, ":", args.account_id, ":log-group:", MONITORING_LOG_GROUP
         )
-        aws.iam.RolePolicy(
+        policy = aws.iam.RolePolicy(
             f"{name}-monitoring",
             role=role.id,
             policy=policy_document(
@@ -303,7 +305,7 @@ class PostgresDatabase(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        return role
+        return role, policy
 
     def _final_snapshot_name(
         self, name: str, args: PostgresDatabaseArgs, replacing: dict[str, str | bool]

@@ -111,7 +111,11 @@ class VpcFlowLogs(pulumi.ComponentResource):
             max_aggregation_interval=600,
             tags={"Name": name},
             # The role must be able to write before the service first assumes it.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
+            # Every input replaces a flow log, and EC2 refuses a second one with the
+            # same destination (FlowLogAlreadyExists): delete the old one first.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[role_policy], delete_before_replace=True
+            ),
         )
 
         self.log_group_name = self.log_group.name

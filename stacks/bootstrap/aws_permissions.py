@@ -341,6 +341,7 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "rds:ListTagsForResource",
                 "rds:ModifyDBInstance",
                 "rds:ModifyDBParameterGroup",
+                "rds:ResetDBParameterGroup",
                 "rds:ModifyDBSubnetGroup",
                 "rds:RemoveTagsFromResource",
             ),

@@ -468,6 +468,12 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "rds:ModifyDBParameterGroup",
             "rds:RemoveTagsFromResource",
         ),
+        added={
+            "rds:ResetDBParameterGroup": (
+                "a parameter dropped from the list is reset to its default "
+                "(terraform-provider-aws rds/parameter_group.go, update)"
+            ),
+        },
     ),
     "aws:rds/subnetGroup:SubnetGroup": RequiredActions(
         "aws_db_subnet_group",

@@ -179,12 +179,30 @@ def create_audit_extension(engine: sa.Engine) -> None:
         return
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pgaudit"))
+            # Looked up first: CREATE EXTENSION, even a no-op, is DDL that pgAudit
+            # would record at every cold start.
+            if conn.execute(_PGAUDIT_INSTALLED).first() is None:
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pgaudit"))
     except sa_exc.DBAPIError as exc:
+        # The server's code and text tell "not preloaded yet" (reboot the
+        # instance) from "permission denied"; neither carries request data.
         log.warning(
             "pgaudit extension not created",
-            extra={"fields": {"error": type(exc.orig).__name__}},
+            extra={"fields": {"error": type(exc.orig).__name__, **_server_error(exc.orig)}},
         )
+
+
+_PGAUDIT_INSTALLED = sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pgaudit'")
+
+
+def _server_error(error: BaseException | None) -> dict[str, str]:
+    """SQLSTATE and message of a PostgreSQL error (pg8000: a dict argument; psycopg: attributes)."""
+    if error is None:
+        return {}
+    detail = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+    sqlstate = getattr(error, "sqlstate", None) or detail.get("C")
+    message = detail.get("M") or (str(error) if sqlstate else "")
+    return {k: str(v) for k, v in (("sqlstate", sqlstate), ("reason", message)) if v}
 
 
 def _channel(row: sa.Row[Any]) -> Channel:

@@ -196,11 +196,12 @@ class _Connection:
         self.statements: list[str] = []
         self.error = error
 
-    def execute(self, statement: Any) -> None:
-        """Record the SQL text, or fail as the server would."""
+    def execute(self, statement: Any) -> Any:
+        """Record the SQL text, or fail as the server would; a lookup finds nothing."""
         if self.error is not None:
             raise self.error
         self.statements.append(str(statement))
+        return type("Result", (), {"first": staticmethod(lambda: None)})()
 
 
 class _Engine:
@@ -232,10 +233,13 @@ class _Warnings:
 
 
 def test_pgaudit_extension_is_created_on_postgresql() -> None:
-    """On PostgreSQL the schema setup runs CREATE EXTENSION IF NOT EXISTS pgaudit."""
+    """On PostgreSQL the schema setup looks pgaudit up, then creates it when it is missing."""
     engine = _Engine("postgresql")
     channels_module.create_audit_extension(engine)  # type: ignore[arg-type]
-    assert engine.connection.statements == ["CREATE EXTENSION IF NOT EXISTS pgaudit"]
+    assert engine.connection.statements == [
+        "SELECT 1 FROM pg_extension WHERE extname = 'pgaudit'",
+        "CREATE EXTENSION IF NOT EXISTS pgaudit",
+    ]
 
 
 def test_pgaudit_extension_is_not_tried_elsewhere() -> None:
@@ -250,8 +254,19 @@ def test_pgaudit_extension_failure_is_logged_not_raised(monkeypatch: pytest.Monk
     the error class, and the API keeps serving."""
     warnings = _Warnings()
     monkeypatch.setattr(channels_module, "log", warnings)
-    failure = sa_exc.ProgrammingError("CREATE EXTENSION", {}, Exception("must be preloaded"))
+    # pg8000's shape: the server's fields as a dict (C: SQLSTATE, M: message).
+    server = Exception({"S": "ERROR", "C": "58P01", "M": "could not open extension control file"})
+    failure = sa_exc.ProgrammingError("CREATE EXTENSION", {}, server)
     channels_module.create_audit_extension(_Engine("postgresql", failure))  # type: ignore[arg-type]
     assert warnings.records == [
-        ("pgaudit extension not created", {"fields": {"error": "Exception"}})
+        (
+            "pgaudit extension not created",
+            {
+                "fields": {
+                    "error": "Exception",
+                    "sqlstate": "58P01",
+                    "reason": "could not open extension control file",
+                }
+            },
+        )
     ]
