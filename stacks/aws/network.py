@@ -171,45 +171,40 @@ class PrivateNetwork(pulumi.ComponentResource):
         """
         group_id = self.functions_security_group.id
         child = pulumi.ResourceOptions(parent=self)
-        # Descriptions: EC2 accepts only A-Za-z0-9 ._-:/()#,@[]+=&;{}!$* (preflight checks).
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-functions-to-endpoints",
-            security_group_id=group_id,
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
+
+        def https_to(rule: str, description: str, **destination: pulumi.Input[str]) -> None:
+            """One HTTPS egress rule of the functions' group, to one destination."""
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-functions-to-{rule}",
+                security_group_id=group_id,
+                ip_protocol="tcp",
+                from_port=HTTPS,
+                to_port=HTTPS,
+                # EC2 accepts only A-Za-z0-9 ._-:/()#,@[]+=&;{}!$* (preflight checks).
+                description=description,
+                tags={"Name": f"{name}-functions-to-{rule}"},
+                opts=child,
+                **destination,
+            )
+
+        https_to(
+            "endpoints",
+            "HTTPS to the interface endpoints (Secrets Manager)",
             referenced_security_group_id=endpoints_group_id,
-            description="HTTPS to the interface endpoints (Secrets Manager)",
-            tags={"Name": f"{name}-functions-to-endpoints"},
-            opts=child,
         )
         for service, endpoint in gateways.items():
             # A gateway endpoint is a route to the service's public addresses:
             # its prefix list names them, so nothing else matches this rule.
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-functions-to-{service}",
-                security_group_id=group_id,
-                ip_protocol="tcp",
-                from_port=HTTPS,
-                to_port=HTTPS,
+            https_to(
+                service,
+                f"HTTPS to {service} through its gateway endpoint",
                 prefix_list_id=endpoint.prefix_list_id,
-                description=f"HTTPS to {service} through its gateway endpoint",
-                tags={"Name": f"{name}-functions-to-{service}"},
-                opts=child,
             )
         if nat_gateway:
             # What a NAT is for: AWS APIs without an endpoint here and outside
             # HTTPS services. Only HTTPS: no other port or protocol leaves the VPC.
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-functions-to-internet",
-                security_group_id=group_id,
-                ip_protocol="tcp",
-                from_port=HTTPS,
-                to_port=HTTPS,
-                cidr_ipv4=ANYWHERE,
-                description="HTTPS to the internet through the NAT gateway",
-                tags={"Name": f"{name}-functions-to-internet"},
-                opts=child,
+            https_to(
+                "internet", "HTTPS to the internet through the NAT gateway", cidr_ipv4=ANYWHERE
             )
 
     def _add_nat(self, name: str, public_cidr: str, zone: pulumi.Input[str]) -> None:
