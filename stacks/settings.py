@@ -14,17 +14,16 @@ import pulumi
 
 from stacks.config_reader import ConfigReader
 from stacks.gcp.accounts import build_account_id, runtime_account_id
+from stacks.profile import PROFILES, EnvironmentProfile
 
 PROJECT = "crosscloud"
 
 CLOUD_CHOICES = ("aws", "gcp", "both")
-ENVIRONMENTS = ("dev", "prod")
+ENVIRONMENTS = tuple(PROFILES)
 ARCHITECTURES = ("arm64", "x86_64")
 GCP_INGRESS = ("ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB")
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)
-# Prod must keep at least a week of automated database backups.
-PROD_MIN_BACKUP_DAYS = 7
 # What VPC flow logs record: rejected connections only, or every flow (about ten times more).
 FLOW_LOG_TRAFFIC = ("REJECT", "ALL")
 # RDS enhanced monitoring intervals (terraform-provider-aws rds/instance.go monitoring_interval,
@@ -95,8 +94,6 @@ class DatabaseSettings:
     allocated_storage_gb: int
     max_allocated_storage_gb: int
     backup_retention_days: int
-    multi_az: bool
-    deletion_protection: bool
     logging: DatabaseLogSettings = field(default_factory=DatabaseLogSettings)
     # RDS enhanced monitoring, seconds between OS samples; 0 is off (it costs per instance).
     monitoring_interval_seconds: int = 0
@@ -146,6 +143,8 @@ class Settings:
 
     stack: str
     environment: str
+    # Every dev-versus-prod difference, decided by ``environment``.
+    profile: EnvironmentProfile
     owner: str
     cost_centre: str
     alarm_emails: tuple[str, ...]
@@ -158,11 +157,6 @@ class Settings:
     app_secrets: Mapping[str, pulumi.Output[str]] = field(repr=False)
     aws: AwsSettings | None = None
     gcp: GcpSettings | None = None
-
-    @property
-    def is_prod(self) -> bool:
-        """Prod turns on Multi-AZ, deletion protection, ``protect`` and longer retention."""
-        return self.environment == "prod"
 
     @property
     def tags(self) -> dict[str, str]:
@@ -225,7 +219,8 @@ def load_settings() -> Settings:
         )
     clouds = cfg.string("clouds", choices=CLOUD_CHOICES)
     environment = cfg.string("environment", choices=ENVIRONMENTS)
-    is_prod = environment == "prod"
+    # An unknown environment is already reported; dev's profile lets the other keys be checked.
+    profile = PROFILES.get(environment, PROFILES["dev"])
     owner = cfg.string("owner", pattern=_TAG_VALUE, allowed="1-63 letters, digits, . _ : / = + @ -")
     cost_centre = cfg.string(
         "costCentre", pattern=_TAG_VALUE, allowed="1-63 letters, digits, . _ : / = + @ -"
@@ -235,10 +230,14 @@ def load_settings() -> Settings:
         item=_is_deliverable_email,
         allowed=f"an email address that receives mail ({RESERVED_NAMES})",
     )
-    if is_prod and not alarm_emails and not any("alarmEmails" in p for p in cfg.problems):
+    if (
+        profile.alarm_emails_required
+        and not alarm_emails
+        and not any("alarmEmails" in p for p in cfg.problems)
+    ):
         cfg.problem(
             "alarmEmails",
-            "is empty; allowed in prod: at least one email address "
+            f"is empty; allowed in {environment}: at least one email address "
             f"(`pulumi config set --path '{cfg.key('alarmEmails')}[0]' oncall@your-domain`)",
         )
 
@@ -256,10 +255,8 @@ def load_settings() -> Settings:
         allocated_storage_gb=cfg.integer("dbAllocatedStorageGb", minimum=20, maximum=65536),
         max_allocated_storage_gb=cfg.integer("dbMaxAllocatedStorageGb", minimum=20, maximum=65536),
         backup_retention_days=cfg.integer(
-            "dbBackupRetentionDays", minimum=PROD_MIN_BACKUP_DAYS if is_prod else 1, maximum=35
+            "dbBackupRetentionDays", minimum=profile.min_backup_retention_days, maximum=35
         ),
-        multi_az=is_prod,
-        deletion_protection=is_prod,
         logging=_load_db_logging(cfg),
         monitoring_interval_seconds=_monitoring_interval(cfg),
     )
@@ -302,6 +299,7 @@ def load_settings() -> Settings:
     return Settings(
         stack=stack,
         environment=environment,
+        profile=profile,
         owner=owner,
         cost_centre=cost_centre,
         alarm_emails=alarm_emails,

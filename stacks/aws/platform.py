@@ -21,10 +21,6 @@ from stacks.aws.providers import aws_provider
 from stacks.function_archives import lambda_archive
 from stacks.settings import Settings
 
-# Stage throttling (requests per second, burst) by environment: a cap on cost
-# and on what a misbehaving client can do, well above expected traffic.
-API_THROTTLE = {"dev": (20.0, 40), "prod": (500.0, 1000)}
-
 
 @dataclass(frozen=True)
 class AwsPlatformArgs:
@@ -36,9 +32,10 @@ class AwsPlatformArgs:
 class AwsPlatform(pulumi.ComponentResource):
     """Providers, alarm topics, buckets, object index, network, database and secrets on AWS.
 
-    In prod the stateful parts (buckets, table, database, secrets) are
-    ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them; only
-    those resources, so changes to their settings are never refused.
+    Where the profile says so (prod), the stateful parts (buckets, table,
+    database, secrets) are ``protect``-ed, so `pulumi destroy` or a refactor
+    cannot delete them; only those resources, so changes to their settings are
+    never refused.
     """
 
     def __init__(
@@ -50,6 +47,7 @@ class AwsPlatform(pulumi.ComponentResource):
         if settings.aws is None:
             raise ValueError("AwsPlatform needs settings.aws")
         prefix = settings.resource_prefix()
+        profile = settings.profile
 
         # Explicit providers: every taggable resource gets the stack's tags
         # through default_tags, in whichever region it lives.
@@ -67,18 +65,18 @@ class AwsPlatform(pulumi.ComponentResource):
             f"{prefix}-uploads",
             SecureBucketArgs(
                 cors_origins=settings.cors_origins,
-                force_destroy=not settings.is_prod,
-                noncurrent_version_days=90 if settings.is_prod else 7,
-                protect=settings.is_prod,
+                force_destroy=profile.force_destroy_buckets,
+                noncurrent_version_days=profile.noncurrent_version_days,
+                protect=profile.protect_data,
             ),
             opts=regional,
         )
         self.reports = SecureBucket(
             f"{prefix}-reports",
             SecureBucketArgs(
-                force_destroy=not settings.is_prod,
-                noncurrent_version_days=90 if settings.is_prod else 7,
-                protect=settings.is_prod,
+                force_destroy=profile.force_destroy_buckets,
+                noncurrent_version_days=profile.noncurrent_version_days,
+                protect=profile.protect_data,
             ),
             opts=regional,
         )
@@ -86,8 +84,8 @@ class AwsPlatform(pulumi.ComponentResource):
             f"{prefix}-object-index",
             ObjectIndexArgs(
                 alarm_topic_arn=self.alarm_topic.arn,
-                deletion_protection=settings.is_prod,
-                protect=settings.is_prod,
+                deletion_protection=profile.deletion_protection,
+                protect=profile.protect_data,
             ),
             opts=regional,
         )
@@ -113,16 +111,16 @@ class AwsPlatform(pulumi.ComponentResource):
                 allocated_storage_gb=db.allocated_storage_gb,
                 max_allocated_storage_gb=db.max_allocated_storage_gb,
                 backup_retention_days=db.backup_retention_days,
-                multi_az=db.multi_az,
-                deletion_protection=db.deletion_protection,
-                final_snapshot=settings.environment != "dev",
+                multi_az=profile.highly_available_database,
+                deletion_protection=profile.deletion_protection,
+                final_snapshot=profile.final_snapshot,
                 log_retention_days=settings.audit_log_retention_days,
                 logging=db.logging,
                 account_id=account_id,
                 region=settings.aws.region,
                 monitoring_interval_seconds=db.monitoring_interval_seconds,
-                apply_immediately=not settings.is_prod,
-                protect=settings.is_prod,
+                apply_immediately=profile.apply_immediately,
+                protect=profile.protect_data,
             ),
             opts=regional,
         )
@@ -131,8 +129,8 @@ class AwsPlatform(pulumi.ComponentResource):
             AppSecretsArgs(
                 values=settings.app_secrets,
                 path_prefix=f"{prefix}",
-                recovery_window_days=30 if settings.is_prod else 0,
-                protect=settings.is_prod,
+                recovery_window_days=profile.secret_recovery_window_days,
+                protect=profile.protect_data,
             ),
             opts=regional,
         )
@@ -190,7 +188,7 @@ class AwsPlatform(pulumi.ComponentResource):
                 region=settings.aws.region,
                 traffic_type=settings.aws.flow_log_traffic,
                 retention_days=settings.audit_log_retention_days,
-                protect=settings.is_prod,
+                protect=settings.profile.protect_data,
             ),
             opts=opts,
         )
@@ -203,8 +201,8 @@ class AwsPlatform(pulumi.ComponentResource):
                 ],
                 account_id=account_id,
                 retention_days=settings.audit_log_retention_days,
-                force_destroy=not settings.is_prod,
-                protect=settings.is_prod,
+                force_destroy=settings.profile.force_destroy_buckets,
+                protect=settings.profile.protect_data,
             ),
             opts=opts,
         )
@@ -267,7 +265,6 @@ class AwsPlatform(pulumi.ComponentResource):
             ),
             opts=opts,
         )
-        rate, burst = API_THROTTLE[settings.environment]
         self.http_api = HttpApi(
             f"{prefix}-http",
             HttpApiArgs(
@@ -276,8 +273,8 @@ class AwsPlatform(pulumi.ComponentResource):
                 alarm_topic_arn=self.alarm_topic.arn,
                 log_retention_days=functions.log_retention_days,
                 public=settings.public_api,
-                throttle_rate_per_second=rate,
-                throttle_burst=burst,
+                throttle_rate_per_second=settings.profile.api_throttle_rate_per_second,
+                throttle_burst=settings.profile.api_throttle_burst,
                 latency_alarm_ms=int(functions.timeout_seconds * 1000 * 0.8),
                 cors_origins=settings.cors_origins,
             ),

@@ -39,9 +39,10 @@ def env_name(secret_name: str) -> str:
 class GcpPlatform(pulumi.ComponentResource):
     """Provider, buckets, secrets, Cloud SQL, the API function and its alerts on Google Cloud.
 
-    In prod the stateful parts (buckets, database, secrets) are
-    ``protect``-ed, so `pulumi destroy` or a refactor cannot delete them; only
-    those resources, so changes to their settings are never refused.
+    Where the profile says so (prod), the stateful parts (buckets, database,
+    secrets) are ``protect``-ed, so `pulumi destroy` or a refactor cannot
+    delete them; only those resources, so changes to their settings are never
+    refused.
     """
 
     def __init__(
@@ -59,7 +60,7 @@ class GcpPlatform(pulumi.ComponentResource):
         # through default_labels, in the stack's own project and region.
         provider = gcp_provider(f"{name}-provider", settings, self)
         regional = pulumi.ResourceOptions(parent=self, providers=[provider])
-        noncurrent_days = 90 if settings.is_prod else 7
+        profile = settings.profile
         # A fresh project has none of these on; every resource below waits for
         # the APIs it is created through (``needs``), so nothing races them.
         self.apis = ProjectApis(
@@ -76,9 +77,9 @@ class GcpPlatform(pulumi.ComponentResource):
             f"{prefix}-source",
             SecureBucketArgs(
                 location=gcp.region,
-                noncurrent_version_days=noncurrent_days,
-                force_destroy=not settings.is_prod,
-                protect=settings.is_prod,
+                noncurrent_version_days=profile.noncurrent_version_days,
+                force_destroy=profile.force_destroy_buckets,
+                protect=profile.protect_data,
             ),
             opts=needs(regional, "storage"),
         )
@@ -86,10 +87,10 @@ class GcpPlatform(pulumi.ComponentResource):
             f"{prefix}-uploads",
             SecureBucketArgs(
                 location=gcp.region,
-                noncurrent_version_days=noncurrent_days,
+                noncurrent_version_days=profile.noncurrent_version_days,
                 cors_origins=settings.cors_origins,
-                force_destroy=not settings.is_prod,
-                protect=settings.is_prod,
+                force_destroy=profile.force_destroy_buckets,
+                protect=profile.protect_data,
             ),
             opts=needs(regional, "storage"),
         )
@@ -117,8 +118,8 @@ class GcpPlatform(pulumi.ComponentResource):
             AppSecretsArgs(
                 values=settings.app_secrets,
                 id_prefix=prefix,
-                deletion_protection=settings.is_prod,
-                protect=settings.is_prod,
+                deletion_protection=profile.deletion_protection,
+                protect=profile.protect_data,
             ),
             opts=needs(regional, "secretmanager"),
         )
@@ -131,11 +132,11 @@ class GcpPlatform(pulumi.ComponentResource):
                 disk_size_gb=db.allocated_storage_gb,
                 disk_autoresize_limit_gb=db.max_allocated_storage_gb,
                 backup_retention_days=db.backup_retention_days,
-                highly_available=db.multi_az,
-                deletion_protection=db.deletion_protection,
+                highly_available=profile.highly_available_database,
+                deletion_protection=profile.deletion_protection,
                 labels=settings.labels,
                 logging=db.logging,
-                protect=settings.is_prod,
+                protect=profile.protect_data,
             ),
             opts=needs(regional, "sql"),
         )
