@@ -12,12 +12,11 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from tooling import archive as builder
+from function_builds import archive as builder
+from function_builds.runtime import PYTHON_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_DIR = ROOT / "build"
-# The Lambda runtime the archives are built for (see stacks/aws/lambda_function.py).
-LAMBDA_PYTHON = "3.12"
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,6 @@ class FunctionArchive:
 def lambda_archive(function: str, architecture: str) -> FunctionArchive:
     """``functions/<function>`` with its dependencies installed for Lambda on ``architecture``."""
     built = builder.build_lambda_tree(
-        function, architecture=architecture, python_version=LAMBDA_PYTHON, out_dir=BUILD_DIR
+        function, architecture=architecture, python_version=PYTHON_VERSION, out_dir=BUILD_DIR
     )
     return FunctionArchive(path=Path(built.path), sha256=built.sha256)

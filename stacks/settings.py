@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from function_builds.runtime import ARCHITECTURES
 from stacks.config_reader import ConfigReader
 from stacks.gcp.accounts import build_account_id, runtime_account_id
 from stacks.profile import PROFILES, EnvironmentProfile
@@ -20,7 +21,6 @@ PROJECT = "crosscloud"
 
 CLOUD_CHOICES = ("aws", "gcp", "both")
 ENVIRONMENTS = tuple(PROFILES)
-ARCHITECTURES = ("arm64", "x86_64")
 GCP_INGRESS = ("ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB")
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)

@@ -25,6 +25,7 @@ from typing import Any
 
 import pulumi
 
+from function_builds import archive
 from tooling.synth import ROOT, SynthError, SynthResult, synth, to_json
 
 # GitHub rejects comments over 65,536 characters; stay well below it.
@@ -157,10 +158,11 @@ def _share_dependency_cache(root: Path, worktree: Path) -> None:
     That cache is keyed by the requirements' content, so sharing it is safe and
     spares the base synth a second pip run per function.
     """
-    deps = root / "build" / ".deps"
+    cache = archive.DEPS_CACHE.relative_to(archive.ROOT)
+    deps = root / cache
     if deps.is_dir():
-        (worktree / "build").mkdir(exist_ok=True)
-        (worktree / "build" / ".deps").symlink_to(deps.resolve(), target_is_directory=True)
+        (worktree / cache.parent).mkdir(parents=True, exist_ok=True)
+        (worktree / cache).symlink_to(deps.resolve(), target_is_directory=True)
 
 
 # ---------------------------------------------------------------- diffing

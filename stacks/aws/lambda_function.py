@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from function_builds.runtime import LAMBDA_RUNTIME
 from stacks.aws.alarm import metric_alarm
 from stacks.aws.boundary import boundary_arn
 from stacks.aws.iam import Statement, policy_document, service_trust_policy
 from stacks.function_archives import FunctionArchive
 from stacks.settings import PROJECT
 
-RUNTIME = "python3.12"
 # Duration p99 above this share of the timeout means requests are about to time out.
 DURATION_ALARM_SHARE = 0.8
 
@@ -103,7 +103,7 @@ class LambdaFunction(pulumi.ComponentResource):
             name,
             name=args.function_name,
             role=self.role.arn,
-            runtime=RUNTIME,
+            runtime=LAMBDA_RUNTIME,
             architectures=[args.architecture],
             handler=args.handler,
             # A directory: the engine's hash of it (names, contents) decides an

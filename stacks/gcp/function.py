@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from function_builds.runtime import CLOUD_FUNCTIONS_RUNTIME
 from stacks.gcp.apis import child_options
 
 # The @functions_framework.http function in functions/api/main.py (a test keeps them in step).
 ENTRY_POINT = "api"
-RUNTIME = "python312"
 PUBLIC_MEMBER = "allUsers"
 
 
@@ -84,7 +84,7 @@ class ApiFunction(pulumi.ComponentResource):
             location=args.location,
             description="crosscloud API",
             build_config={
-                "runtime": RUNTIME,
+                "runtime": CLOUD_FUNCTIONS_RUNTIME,
                 "entry_point": ENTRY_POINT,
                 "service_account": args.build_service_account,
                 "docker_repository": args.docker_repository,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from function_builds.archive import build_source_archive
 from stacks.gcp.accounts import build_account_id, runtime_account_id
 from stacks.gcp.alerting import Alerting, AlertingArgs
 from stacks.gcp.apis import ProjectApis, ProjectApisArgs, stack_apis
@@ -18,7 +19,6 @@ from stacks.gcp.runtime_identity import RuntimeIdentity, RuntimeIdentityArgs
 from stacks.gcp.secrets import AppSecrets, AppSecretsArgs
 from stacks.gcp.storage_audit import StorageAuditLogs, StorageAuditLogsArgs
 from stacks.settings import Settings
-from tooling.archive import build_source_archive
 
 # functions/api, zipped as Cloud Functions expects it (main.py at the root).
 API_SOURCE = "api"

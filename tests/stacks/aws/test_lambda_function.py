@@ -3,10 +3,12 @@
 import ast
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from function_builds.runtime import LAMBDA_RUNTIME
 from tooling.synth import ROOT, Resource, SynthResult, synth
 
 FUNCTION = "aws:lambda/function:Function"
@@ -34,7 +36,7 @@ def _grants(statements: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def test_handlers_and_runtime_match_the_code(dev: SynthResult) -> None:
-    """Each function's handler names a module and function that exist in functions/."""
+    """Handlers name functions in functions/; the runtime is the Python the code was built for."""
     handlers = {f.name: f.inputs["handler"] for f in dev.of_type(FUNCTION)}
     assert handlers == {
         "crosscloud-dev-api": "lambda_handler.handler",
@@ -45,9 +47,14 @@ def test_handlers_and_runtime_match_the_code(dev: SynthResult) -> None:
         source = ROOT / "functions" / name.removeprefix("crosscloud-dev-") / f"{module}.py"
         tree = ast.parse(source.read_text())
         assert function in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    architecture = dev.config["crosscloud:functionArchitecture"]
     for function in dev.of_type(FUNCTION):
-        assert function.inputs["runtime"] == "python3.12"
-        assert function.inputs["architectures"] == [dev.config["crosscloud:functionArchitecture"]]
+        assert function.inputs["runtime"] == LAMBDA_RUNTIME
+        assert function.inputs["architectures"] == [architecture]
+        # The staged code's dependencies were installed for this Python and CPU.
+        python = LAMBDA_RUNTIME.removeprefix("python")
+        code = Path(function.inputs["code"]["FileArchive"])
+        assert code.name.endswith(f"-lambda-{architecture}-py{python}"), code
 
 
 def test_code_is_a_staged_directory_of_the_function(dev: SynthResult) -> None:

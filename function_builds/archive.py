@@ -4,7 +4,7 @@ The same sources always give byte-identical zips (fixed timestamps, sorted
 entries, fixed permissions), so the archive hash, and therefore ``pulumi
 preview``, changes only when the code or its pinned dependencies do.
 
-CLI: ``python -m tooling.archive api --arch arm64`` (``--source`` for the GCP zip,
+CLI: ``python -m function_builds api --arch arm64`` (``--source`` for the GCP zip,
 ``--check`` to verify an existing build without rebuilding).
 """
 
@@ -21,17 +21,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from function_builds.runtime import LAMBDA_PLATFORMS, PYTHON_VERSION
+
 ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS_DIR = ROOT / "functions"
 BUILD_DIR = ROOT / "build"
+# pip installs, kept per content hash; tooling/plan.py lends them to the base checkout.
+DEPS_CACHE = BUILD_DIR / ".deps"
 CONSTRAINTS = ROOT / "constraints.txt"
 # Bump when the archive layout changes, so older builds count as stale.
 FORMAT_VERSION = "1"
-# Lambda's Python 3.12 runtime runs on Amazon Linux 2023 (glibc 2.34): both tags fit.
-PLATFORMS = {
-    "arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
-    "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
-}
 # Shipped with the Lambda Python runtime; bundling them only grows the archive.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
 EXCLUDED_DIRS = {"__pycache__", "tests", "test", ".pytest_cache", ".mypy_cache", ".ruff_cache",
@@ -143,7 +142,7 @@ def built_lambda_archive(
     source = _function_dir(functions_dir, name)
     requirements = _lambda_requirements(source)
     fingerprint = _fingerprint(source, [requirements, architecture, python_version])
-    hint = f"python -m tooling.archive {name} --arch {architecture} --python {python_version}"
+    hint = f"python -m function_builds {name} --arch {architecture} --python {python_version}"
     return _verified(out_dir / _lambda_name(name, architecture, python_version), fingerprint, hint)
 
 
@@ -153,7 +152,7 @@ def built_source_archive(
     """An existing Cloud Functions source build, checked against the current sources."""
     source = _function_dir(functions_dir, name)
     fingerprint = _fingerprint(source, ["source"])
-    hint = f"python -m tooling.archive {name} --source"
+    hint = f"python -m function_builds {name} --source"
     return _verified(out_dir / f"{name}-source.zip", fingerprint, hint)
 
 
@@ -170,8 +169,8 @@ def _lambda_files(
 ) -> tuple[Path, str, list[tuple[str, Path]]]:
     """(source dir, requirements, sorted archive files): the function and its installed deps."""
     source = _function_dir(functions_dir, name)
-    if architecture not in PLATFORMS:
-        raise ArchiveError(f"architecture must be one of {', '.join(PLATFORMS)}")
+    if architecture not in LAMBDA_PLATFORMS:
+        raise ArchiveError(f"architecture must be one of {', '.join(LAMBDA_PLATFORMS)}")
     requirements = _lambda_requirements(source)
     deps = _installed_dependencies(name, requirements, architecture, python_version, cache_dir)
     files = sorted([*_tree(source), *_tree(deps)] if deps else _tree(source))
@@ -219,7 +218,7 @@ def _installed_dependencies(
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache_dir))
     try:
         (staging / "requirements.txt").write_text(requirements + "\n")
-        platforms = [arg for tag in PLATFORMS[architecture] for arg in ("--platform", tag)]
+        platforms = [arg for tag in LAMBDA_PLATFORMS[architecture] for arg in ("--platform", tag)]
         command = [
             sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
             "--no-compile", "--only-binary=:all:", *platforms, "--implementation", "cp",
@@ -370,10 +369,10 @@ def _sha256(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Build (or with --check verify) one function's archive and print where it is."""
-    parser = argparse.ArgumentParser(prog="python -m tooling.archive", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m function_builds", description=__doc__)
     parser.add_argument("name", help="function directory under functions/, e.g. api")
-    parser.add_argument("--arch", choices=sorted(PLATFORMS), default="arm64")
-    parser.add_argument("--python", default="3.12", help="Lambda Python version")
+    parser.add_argument("--arch", choices=sorted(LAMBDA_PLATFORMS), default="arm64")
+    parser.add_argument("--python", default=PYTHON_VERSION, help="Lambda Python version")
     parser.add_argument("--source", action="store_true", help="the Cloud Functions source zip")
     parser.add_argument("--check", action="store_true", help="verify, do not build")
     parser.add_argument("--out", type=Path, default=BUILD_DIR)

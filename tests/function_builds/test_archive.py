@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from tooling import archive
-from tooling.archive import (
+from function_builds import archive
+from function_builds.archive import (
     ArchiveError,
     build_lambda_archive,
     build_source_archive,
     built_lambda_archive,
     built_source_archive,
 )
+from function_builds.runtime import PYTHON_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 # Dependency installs are cached here across runs (the real build directory).
-DEPS_CACHE = ROOT / "build" / ".deps"
+DEPS_CACHE = archive.DEPS_CACHE
 
 
 @pytest.fixture
@@ -104,14 +105,14 @@ def test_unknown_function_and_architecture(functions_dir: Path, tmp_path: Path) 
         build_source_archive("nope", tmp_path, functions_dir=functions_dir)
     with pytest.raises(ArchiveError, match="architecture"):
         build_lambda_archive(
-            "indexer", architecture="sparc", python_version="3.12", out_dir=tmp_path
+            "indexer", architecture="sparc", python_version=PYTHON_VERSION, out_dir=tmp_path
         )
 
 
 def test_indexer_lambda_archive_needs_no_install(tmp_path: Path) -> None:
     """The indexer depends only on boto3 (from the runtime), so its archive is its code."""
     built = build_lambda_archive(
-        "indexer", architecture="arm64", python_version="3.12", out_dir=tmp_path
+        "indexer", architecture="arm64", python_version=PYTHON_VERSION, out_dir=tmp_path
     )
     names = _names(built.path)
     assert "indexer_handler.py" in names
@@ -135,7 +136,7 @@ def test_lambda_requirements_pins_match_requirements_txt() -> None:
 
 def test_api_lambda_archive_full_build(tmp_path: Path) -> None:
     """The real API build: arm64 wheels installed, boto3 left to the runtime, deterministic."""
-    options = {"architecture": "arm64", "python_version": "3.12", "cache_dir": DEPS_CACHE}
+    options = {"architecture": "arm64", "python_version": PYTHON_VERSION, "cache_dir": DEPS_CACHE}
     first = build_lambda_archive("api", out_dir=tmp_path / "a", **options)
     second = build_lambda_archive("api", out_dir=tmp_path / "b", **options)
     assert first.path.read_bytes() == second.path.read_bytes()
@@ -149,7 +150,7 @@ def test_api_lambda_archive_full_build(tmp_path: Path) -> None:
     assert all("x86_64" not in n for n in native)
     assert any("aarch64" in n for n in native)
     verified = built_lambda_archive(
-        "api", architecture="arm64", python_version="3.12", out_dir=tmp_path / "a"
+        "api", architecture="arm64", python_version=PYTHON_VERSION, out_dir=tmp_path / "a"
     )
     assert verified == first
 
@@ -158,7 +159,7 @@ def test_cli_builds_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str
     """The CLI builds, verifies with --check, and fails clearly without a main.py."""
     assert archive.main(["indexer", "--arch", "x86_64", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "indexer-lambda-x86_64-py3.12.zip" in out
+    assert f"indexer-lambda-x86_64-py{PYTHON_VERSION}.zip" in out
     assert archive.main(["indexer", "--arch", "x86_64", "--check", "--out", str(tmp_path)]) == 0
     assert archive.main(["indexer", "--source", "--out", str(tmp_path)]) == 1
     assert "no main.py" in capsys.readouterr().err
@@ -187,7 +188,7 @@ def _files(tree: Path) -> dict[str, bytes]:
 
 def test_lambda_tree_is_the_same_files_anywhere(tmp_path: Path) -> None:
     """The deployed tree: same names and contents from two builds, hash over content only."""
-    options = {"architecture": "arm64", "python_version": "3.12", "cache_dir": DEPS_CACHE}
+    options = {"architecture": "arm64", "python_version": PYTHON_VERSION, "cache_dir": DEPS_CACHE}
     first = archive.build_lambda_tree("api", out_dir=tmp_path / "a", **options)
     second = archive.build_lambda_tree("api", out_dir=tmp_path / "b", **options)
     assert first.path.is_dir()
@@ -206,7 +207,7 @@ def test_lambda_tree_is_restaged_when_anything_else_is_in_it(
     functions_dir: Path, tmp_path: Path
 ) -> None:
     """A stray or edited file in the staged tree is gone after the next build."""
-    options = {"architecture": "arm64", "python_version": "3.12", "out_dir": tmp_path}
+    options = {"architecture": "arm64", "python_version": PYTHON_VERSION, "out_dir": tmp_path}
     built = archive.build_lambda_tree("indexer", functions_dir=functions_dir, **options)
     clean = _files(built.path)
     (built.path / "stray.txt").write_text("left behind")
