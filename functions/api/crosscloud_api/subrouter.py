@@ -68,7 +68,9 @@ def _full_dispatch(app: flask.Flask, request: flask.Request) -> WerkzeugResponse
 def _give_chunked_body_a_length(app: flask.Flask, request: flask.Request) -> None:
     """Buffer a chunked body (up to one byte over the inner limit) and declare its length."""
     environ = request.environ
-    if "wsgi.input_terminated" not in environ or request.content_length is not None:
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    # gunicorn marks every input terminated; only a chunked one has no length to check.
+    if not (chunked and environ.get("wsgi.input_terminated")) or request.content_length is not None:
         return
     if "stream" in request.__dict__:  # someone already opened the body: leave it to them
         return
