@@ -45,4 +45,5 @@ def framework_error(error: HTTPException) -> Response:
     # functions-framework routes /robots.txt and /favicon.ico to its own 404, and
     # its /<path:path> rule cannot match a newline; those never reach api(). Its
     # crash handler stays on 500, which Flask looks up by code before by class.
+    # (Imported outside functions_framework.create_app, the decorator is a no-op.)
     return http_error(error)
