@@ -1,4 +1,9 @@
-"""Requests per second for GET /health: sub-router vs direct Flask app vs bare function."""
+"""Requests per second for GET /health: sub-router vs direct Flask app vs bare function.
+
+The variants run in one process and are timed round by round, so each round
+gives a paired ratio that machine-wide slowdowns (other work on the cores)
+affect on both sides; the report takes the median of those ratios.
+"""
 
 import contextlib
 import logging
@@ -9,6 +14,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +23,9 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 API_DIR = ROOT / "functions" / "api"
+ROUTED = "sub-router (functions-framework + main.api)"
+DIRECT = "Flask app called directly"
+BARE = "bare functions-framework function"
 
 
 @contextlib.contextmanager
@@ -50,9 +59,9 @@ def _apps() -> dict[str, Any]:
     )
     direct = create_app(Settings("s3://bench-bucket", UrlDatabase(database)))
     return {
-        "sub-router (functions-framework + main.api)": routed,
-        "Flask app called directly": direct,
-        "bare functions-framework function": bare,
+        ROUTED: routed,
+        DIRECT: direct,
+        BARE: bare,
     }
 
 
@@ -91,28 +100,47 @@ def _over_http(apps: dict[str, Any]) -> Generator[dict[str, Callable[[], int]]]:
             server.server_close()
 
 
-def measure() -> dict[str, dict[str, float]]:
-    """Median requests/s per variant: in-process WSGI, and over loopback HTTP."""
+ROUNDS = 15
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """Requests/s of each variant, one value per round; a round times every variant once."""
+
+    rates: dict[str, list[float]]
+
+    def median(self, name: str) -> float:
+        """The variant's median rate."""
+        return statistics.median(self.rates[name])
+
+    def ratios(self, name: str, other: str) -> list[float]:
+        """Round by round, ``name``'s rate over ``other``'s (the paired comparison)."""
+        return [a / b for a, b in zip(self.rates[name], self.rates[other], strict=True)]
+
+
+def measure(rounds: int = ROUNDS) -> dict[str, Rounds]:
+    """Per-round requests/s of each variant: in-process WSGI, and over loopback HTTP."""
     apps = _apps()
-    results = {"in-process WSGI": _rates(_in_process(apps), 2000)}
+    results = {"in-process WSGI": _rounds(_in_process(apps), 2000, rounds)}
     with _over_http(apps) as clients:
-        results["loopback HTTP"] = _rates(clients, 500)
+        results["loopback HTTP"] = _rounds(clients, 500, rounds)
     return results
 
 
-def _rates(
-    clients: dict[str, Callable[[], int]], requests_per_round: int, rounds: int = 7
-) -> dict[str, float]:
-    """Median requests/s of each variant, the variants interleaved round by round."""
+def _rounds(clients: dict[str, Callable[[], int]], requests_per_round: int, rounds: int) -> Rounds:
+    """Time every variant once per round; the order turns each round so none always goes first."""
     samples: dict[str, list[float]] = {name: [] for name in clients}
+    names = list(clients)
     with _quiet_stdout():
         for call in clients.values():  # warm up: first request builds the app
             for _ in range(200):
                 assert call() == 200
-        for _ in range(rounds):
-            for name, call in clients.items():
+        for round_number in range(rounds):
+            shift = round_number % len(names)
+            for name in names[shift:] + names[:shift]:
+                call = clients[name]
                 started = time.perf_counter()
                 for _ in range(requests_per_round):
                     call()
                 samples[name].append(requests_per_round / (time.perf_counter() - started))
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return Rounds(samples)

@@ -10,10 +10,11 @@ import os
 import flask
 import functions_framework
 from crosscloud_api import create_app
-from crosscloud_api.errors import misconfigured_body
+from crosscloud_api.errors import http_error, misconfigured_body
 from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from crosscloud_api.subrouter import dispatch
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 
@@ -36,3 +37,13 @@ def api(request: flask.Request) -> Response:
     except SettingsError as error:
         return flask.Response(misconfigured_body(error), 500, mimetype="application/json")
     return dispatch(app, request)
+
+
+@functions_framework.errorhandler(HTTPException)
+def framework_error(error: HTTPException) -> Response:
+    """Answer paths the framework refuses itself (``/robots.txt``, a ``%0A``) in the API's JSON."""
+    # functions-framework routes /robots.txt and /favicon.ico to its own 404, and
+    # its /<path:path> rule cannot match a newline; those never reach api(). Its
+    # crash handler stays on 500, which Flask looks up by code before by class.
+    # (Imported outside functions_framework.create_app, the decorator is a no-op.)
+    return http_error(error)

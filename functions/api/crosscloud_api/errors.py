@@ -44,7 +44,7 @@ def misconfigured_body(error: exc.SettingsError) -> str:
 def register(app: Flask) -> None:
     """Install the handlers on ``app``."""
     app.register_error_handler(exc.CrosscloudError, _api_error)
-    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -57,7 +57,7 @@ def _api_error(error: exc.CrosscloudError) -> Response:
     return error_response(status, error.code, error.message, **extra)
 
 
-def _http_error(error: HTTPException) -> Response:
+def http_error(error: HTTPException) -> Response:
     """Werkzeug's 404/405/413...: same JSON shape, keeping headers such as Allow."""
     status = error.code or 500
     code = "payload_too_large" if status == 413 else _snake(error.name)

@@ -11,6 +11,8 @@ from typing import Any
 import boto3
 import functions_framework
 import pytest
+import requests
+from crosscloud_api.settings import MAX_REQUEST_BYTES
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -128,6 +130,31 @@ def test_json_upload_stores_exact_bytes(call: Caller, gcp_like_env: dict[str, st
     assert _bucket_object(gcp_like_env, key) == PNG
 
 
+def test_body_over_the_request_limit_is_the_inner_apps_json_413(call: Caller) -> None:
+    """The inner app's MAX_CONTENT_LENGTH applies through the sub-router, answered in JSON."""
+    body = b'"' + b"a" * MAX_REQUEST_BYTES + b'"'  # a JSON string one byte too long
+    reply = call("POST", "/files", body, {"Content-Type": "application/json"})
+    assert reply.status == 413
+    assert reply.json()["error"] == "payload_too_large"
+
+
+def test_chunked_body_over_the_request_limit_is_a_json_413(main_server: str) -> None:
+    """A chunked body has no Content-Length to refuse early; reading it stops at the limit."""
+
+    def chunks() -> Iterator[bytes]:
+        """Send a JSON string one byte over the limit, in pieces (chunked encoding)."""
+        yield b'"'
+        piece = b"a" * 65536
+        for _ in range(MAX_REQUEST_BYTES // len(piece)):
+            yield piece
+        yield b'"'
+
+    headers = {"Content-Type": "application/json"}
+    response = requests.post(main_server + "/files", data=chunks(), headers=headers, timeout=30)
+    assert response.status_code == 413, response.text
+    assert response.json()["error"] == "payload_too_large"
+
+
 def test_inner_404_and_405_are_json(call: Caller) -> None:
     """Routing errors come from the inner app, as JSON, with Allow on 405."""
     missing = call("GET", "/nowhere")
@@ -136,6 +163,15 @@ def test_inner_404_and_405_are_json(call: Caller) -> None:
     wrong = call("DELETE", "/health")
     assert wrong.status == 405
     assert "GET" in (wrong.header("Allow") or "")
+
+
+@pytest.mark.parametrize("path", ["/robots.txt", "/favicon.ico", "/a%0Ab"])
+def test_paths_the_framework_refuses_are_json_404(call: Caller, path: str) -> None:
+    """Paths functions-framework answers itself get the API's JSON 404, not its HTML page."""
+    reply = call("GET", path)
+    assert reply.status == 404
+    assert reply.header("Content-Type") == "application/json"
+    assert reply.json()["error"] == "not_found"
 
 
 def test_validation_error_is_json_400(call: Caller) -> None:

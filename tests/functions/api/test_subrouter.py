@@ -98,11 +98,24 @@ def test_binary_body(call: Caller) -> None:
 
 
 def test_inner_hooks_run_and_outer_context_is_restored(call: Caller) -> None:
-    """before/after_request of the inner app run; the outer app is current again afterwards."""
+    """before/after_request of the inner app run; the outer app and request are current again."""
     reply = call("GET", "/echo/hooks")
     assert reply.header("X-Inner-Before") == "ran"
     assert reply.header("X-Inner-After") == "ran"
     assert reply.header("X-Outer-App") == "echo_function"
+    # The inner app matched its own rule on the shared request object; the
+    # framework's route and the environ's link to the request are back.
+    assert reply.header("X-Outer-Rule") == "/<path:path>"
+    assert reply.header("X-Outer-Linked") == "True"
+
+
+def test_inner_routing_error_leaves_the_outer_route(call: Caller) -> None:
+    """A path the inner app cannot route is its 404; the outer request keeps its own route."""
+    reply = call("GET", "/nowhere")
+    assert reply.status == 404
+    assert reply.header("X-Inner-After") == "ran"
+    assert reply.header("X-Outer-Rule") == "/<path:path>"
+    assert reply.header("X-Outer-Routing-Error") == "False"
 
 
 def test_status_headers_and_binary_response(call: Caller) -> None:

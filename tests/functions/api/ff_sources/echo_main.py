@@ -91,9 +91,14 @@ def crash() -> str:
 
 @functions_framework.http
 def echo_function(request: flask.Request) -> Response:
-    """The Cloud Function: the sub-router, then a check that the outer context is back."""
+    """The Cloud Function: the sub-router, then a report of the outer request's state."""
     response = dispatch(inner, request)
     response.headers["X-Outer-App"] = flask.current_app.name
+    outer = flask.request
+    rule = outer.url_rule.rule if outer.url_rule else "none"
+    response.headers["X-Outer-Rule"] = rule
+    response.headers["X-Outer-Routing-Error"] = str(outer.routing_exception is not None)
+    response.headers["X-Outer-Linked"] = str(outer.environ.get("werkzeug.request") is request)
     return response
 
 

@@ -1,0 +1,25 @@
+"""The sub-router benchmark's bookkeeping: paired rounds and the report built from them."""
+
+from bench import subrouter
+from bench.__main__ import _throughput_section
+
+RATES = {
+    subrouter.ROUTED: [80.0, 45.0, 90.0],
+    subrouter.DIRECT: [100.0, 50.0, 100.0],
+    subrouter.BARE: [200.0, 100.0, 100.0],
+}
+
+
+def test_ratios_pair_values_of_the_same_round() -> None:
+    """Each ratio divides two rates timed in the same round, so a slow round slows both sides."""
+    rounds = subrouter.Rounds(RATES)
+    assert rounds.ratios(subrouter.ROUTED, subrouter.DIRECT) == [0.8, 0.9, 0.9]
+    assert rounds.median(subrouter.ROUTED) == 80.0
+
+
+def test_report_judges_the_median_paired_ratio_against_the_direct_app() -> None:
+    """The verdict uses the median per-round sub-router/direct ratio (0.90, not 80/100)."""
+    text = "\n".join(_throughput_section("in-process WSGI", subrouter.Rounds(RATES)))
+    assert "### in-process WSGI (3 paired rounds)" in text
+    assert "**0.90x** (target ≥ 0.85x: met; rounds ranged 0.80 to 0.90x)" in text
+    assert f"| {subrouter.ROUTED} | 80 | 0.90x | 0.45x |" in text
