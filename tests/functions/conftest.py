@@ -1,13 +1,8 @@
 """Fixtures shared by the function tests: local clouds (moto, GCS emulator, PostgreSQL), events."""
 
 import json
-import os
-import shlex
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +12,8 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+
+from tooling.local_cloud.database import PostgresServer, postgres_bin, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 API_DIR = ROOT / "functions" / "api"
@@ -37,33 +34,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def start_watchdog(cleanup: str) -> subprocess.Popen[bytes]:
-    """A detached shell that runs ``cleanup`` (shell code) if this test process dies first.
-
-    A SIGTERM or SIGKILL to pytest skips fixture finalizers; servers started in
-    their own session, or as another user, would then outlive the run.
-    """
-    script = f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; {cleanup}"
-    return subprocess.Popen(
-        ["sh", "-c", script],
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop_watchdog(watchdog: subprocess.Popen[bytes]) -> None:
-    """Retire a watchdog after a normal teardown."""
-    watchdog.kill()
-    watchdog.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def watchdogs() -> tuple[Callable[[str], subprocess.Popen[bytes]], Callable[..., None]]:
-    """(start, stop) of watchdogs, for fixtures in other conftest files."""
-    return start_watchdog, stop_watchdog
 
 
 def load_event(name: str, replace: dict[str, str] | None = None) -> dict[str, Any]:
@@ -175,82 +145,19 @@ def gcs_endpoint() -> Iterator[str]:
         server.stop()
 
 
-@dataclass(frozen=True)
-class PostgresServer:
-    """A running PostgreSQL server and an application role with a password."""
-
-    host: str
-    port: int
-    user: str
-    password: str
-
-    def url(self, database: str) -> str:
-        """A SQLAlchemy URL for ``database`` as the application role."""
-        return f"postgresql+pg8000://{self.user}:{self.password}@{self.host}:{self.port}/{database}"
-
-
-def _postgres_bin() -> Path | None:
-    """The newest installed PostgreSQL server's bin directory, if any."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
-    return found[-1].parent if found else None
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL cluster, run as the ``postgres`` user when tests run as root."""
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
+    """The throwaway PostgreSQL cluster of ``make local``, stopped even if pytest is killed."""
+    if postgres_bin() is None:
         pytest.skip("no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)")
-    # PostgreSQL refuses to run as root, so the cluster belongs to the postgres user.
-    as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    workdir = Path(tempfile.mkdtemp(prefix="crosscloud-pg-"))
-    if as_root:
-        shutil.chown(workdir, "postgres", "postgres")
-    data, port = workdir / "data", free_port()
-    password = uuid.uuid4().hex
-
-    def run(*args: str) -> None:
-        """Run a PostgreSQL tool, failing loudly with its output."""
-        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=60)
-
-    started = False
-    stop = [*prefix, f"{bin_dir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]
-    guard = start_watchdog(f"{shlex.join(stop)}; rm -rf {shlex.quote(str(workdir))}")
-    try:
-        run(f"{bin_dir}/initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--no-sync",
-            "--auth-local=trust", "--auth-host=scram-sha-256")  # fmt: skip
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off"
-        run(f"{bin_dir}/pg_ctl", "-D", str(data), "-o", options, "-l", str(workdir / "log"),
-            "-w", "-t", "30", "start")  # fmt: skip
-        started = True
-        statement = f"CREATE ROLE app LOGIN CREATEDB PASSWORD '{password}'"
-        run(f"{bin_dir}/psql", "-h", str(workdir), "-p", str(port), "-U", "postgres",
-            "-v", "ON_ERROR_STOP=1", "-c", statement)  # fmt: skip
-        yield PostgresServer("127.0.0.1", port, "app", password)
-    finally:
-        if started:
-            subprocess.run(stop, check=True, capture_output=True, timeout=60)
-        shutil.rmtree(workdir, ignore_errors=True)
-        stop_watchdog(guard)
+    with throwaway_postgres(free_port(), stop_if_we_die=True) as server:
+        yield server
 
 
 @pytest.fixture
 def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
-    """A new, empty database on the test server; its name."""
-    import pg8000.native
-
+    """A new, empty database on the test server, owned by the application role; its name."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = pg8000.native.Connection(
-        postgres_server.user,
-        password=postgres_server.password,
-        host=postgres_server.host,
-        port=postgres_server.port,
-        database="postgres",
-    )
-    try:
-        admin.run(f"CREATE DATABASE {name}")
-        yield name
-        admin.run(f"DROP DATABASE {name} WITH (FORCE)")
-    finally:
-        admin.close()
+    postgres_server.run_sql(f"CREATE DATABASE {name} OWNER {postgres_server.user}")
+    yield name
+    postgres_server.run_sql(f"DROP DATABASE {name} WITH (FORCE)")

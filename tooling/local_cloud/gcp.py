@@ -29,12 +29,12 @@ def create_bucket(endpoint: str, name: str) -> None:
     response.raise_for_status()
 
 
-def write_signing_key(state_dir: Path) -> Path:
-    """A throwaway service-account key for V4 signed links, valid for this run only.
+def service_account_key() -> dict[str, str]:
+    """A throwaway service-account key (the JSON key file's fields) with a new RSA key.
 
-    On Cloud Functions the API signs through IAM signBlob; locally there is no
-    IAM, so ``GOOGLE_APPLICATION_CREDENTIALS`` names this key and the API signs
-    with it exactly as it would with any key file. The emulator never checks it.
+    It signs GCS V4 URLs offline, exactly as a downloaded key would; nothing
+    ever checks it against IAM (the emulator ignores signatures). ``make local``
+    and the function tests both sign with keys made here.
     """
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private_key.private_bytes(
@@ -42,19 +42,25 @@ def write_signing_key(state_dir: Path) -> Path:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
+    return {
+        "type": "service_account",
+        "project_id": EMULATOR_PROJECT,
+        "private_key_id": "local",
+        "private_key": pem,
+        "client_email": SIGNER_EMAIL,
+        "client_id": "0",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+
+
+def write_signing_key(state_dir: Path) -> Path:
+    """A throwaway service-account key file for V4 signed links, valid for this run only.
+
+    On Cloud Functions the API signs through IAM signBlob; locally there is no
+    IAM, so ``GOOGLE_APPLICATION_CREDENTIALS`` names this key and the API signs
+    with it exactly as it would with any key file. The emulator never checks it.
+    """
     path = state_dir / KEY_FILE
     path.touch(mode=0o600)
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": EMULATOR_PROJECT,
-                "private_key_id": "local",
-                "private_key": pem,
-                "client_email": SIGNER_EMAIL,
-                "client_id": "0",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
-        )
-    )
+    path.write_text(json.dumps(service_account_key()))
     return path

@@ -1,6 +1,5 @@
 """Fixtures for the API tests: the app on moto S3 or the GCS emulator, and SQLite channels."""
 
-import functools
 import importlib.util
 import json
 import os
@@ -26,38 +25,23 @@ from crosscloud_api.settings import UrlDatabase
 from crosscloud_api.storage import ObjectStore
 from crosscloud_api.storage.gcs import GcsStore
 from crosscloud_api.storage.s3 import CLIENT_CONFIG, S3Store
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from flask.testing import FlaskClient
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
 from google.oauth2 import service_account
 
-SIGNER_EMAIL = "url-signer@crosscloud-test.iam.gserviceaccount.com"
+from tooling.local_cloud.gcp import service_account_key
+from tooling.local_cloud.watchdog import start_watchdog, stop_watchdog
+
 API_DIR = Path(__file__).resolve().parents[3] / "functions" / "api"
 FF_SOURCES = Path(__file__).parent / "ff_sources"
 
 
 @pytest.fixture(scope="session")
 def signing_credentials() -> service_account.Credentials:
-    """A throwaway service-account key, generated here, that signs GCS V4 URLs offline."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    info = {
-        "type": "service_account",
-        "project_id": "crosscloud-test",
-        "private_key_id": "throwaway",
-        "private_key": pem,
-        "client_email": SIGNER_EMAIL,
-        "client_id": "1",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
-    return service_account.Credentials.from_service_account_info(info)
+    """A throwaway service-account key (the one ``make local`` uses) that signs GCS V4 URLs."""
+    return service_account.Credentials.from_service_account_info(service_account_key())
 
 
 @pytest.fixture
@@ -211,9 +195,7 @@ def server_caller(base_url: str) -> Caller:
 
 
 @contextmanager
-def functions_framework_server(
-    target: str, source: Path, env: dict[str, str], watchdogs: tuple[Any, Any]
-) -> Generator[str]:
+def functions_framework_server(target: str, source: Path, env: dict[str, str]) -> Generator[str]:
     """Run the functions-framework CLI (gunicorn) on a free loopback port; yield its URL."""
     with socket.socket() as sock:  # a port that was free a moment ago
         sock.bind(("127.0.0.1", 0))
@@ -228,7 +210,6 @@ def functions_framework_server(
         command, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base_url = f"http://127.0.0.1:{port}"
-    start_watchdog, stop_watchdog = watchdogs
     guard = start_watchdog(f"kill -TERM -{process.pid}")  # the whole process group
     try:
         _wait_until_serving(process, base_url, log)
@@ -273,12 +254,12 @@ class FrameworkKit:
 
 
 @pytest.fixture(scope="session")
-def ff(watchdogs: tuple[Any, Any]) -> FrameworkKit:
+def ff() -> FrameworkKit:
     """The functions-framework helpers."""
     return FrameworkKit(
         sources=FF_SOURCES,
         api_dir=API_DIR,
-        server=functools.partial(functions_framework_server, watchdogs=watchdogs),
+        server=functions_framework_server,
         test_client=test_client_caller,
         http=server_caller,
     )
