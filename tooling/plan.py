@@ -12,7 +12,6 @@ Usage: ``python -m tooling.plan dev [--base origin/main] [--output build/plan-de
 """
 
 import argparse
-import importlib
 import json
 import os
 import subprocess
@@ -26,6 +25,9 @@ from typing import Any
 import pulumi
 
 from function_builds import archive
+from tooling.policy_check import Violation, evaluate
+from tooling.preflight.findings import Finding
+from tooling.preflight.runner import report_for
 from tooling.synth import ROOT, SynthError, SynthResult, synth, to_json
 
 # GitHub rejects comments over 65,536 characters; stay well below it.
@@ -429,27 +431,14 @@ def _policy_block(violations: Sequence[Any]) -> list[str]:
     ]
 
 
-def policy_violations(result: SynthResult) -> list[Any] | None:
-    """The policy pack's findings, or ``None`` while ``tooling.policy_check`` does not exist."""
-    try:
-        # Imported by name: the pack is optional here and written separately.
-        policy_check = importlib.import_module("tooling.policy_check")
-    except ModuleNotFoundError as exc:
-        if exc.name != "tooling.policy_check":
-            raise
-        return None
-    return list(policy_check.evaluate(result))
+def policy_violations(result: SynthResult) -> list[Violation]:
+    """The policy pack's findings on the synthesized stack."""
+    return list(evaluate(result))
 
 
-def preflight_findings(result: SynthResult, root: Path) -> list[Any] | None:
-    """The synthesized stack's preflight findings; ``None`` without ``tooling.preflight``."""
-    try:
-        runner = importlib.import_module("tooling.preflight.runner")
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("tooling.preflight"):
-            raise
-        return None
-    return list(runner.report_for(result, root).findings)
+def preflight_findings(result: SynthResult, root: Path) -> list[Finding]:
+    """The synthesized stack's preflight findings."""
+    return list(report_for(result, root).findings)
 
 
 # ---------------------------------------------------------------- command line

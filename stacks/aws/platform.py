@@ -239,7 +239,6 @@ class AwsPlatform(pulumi.ComponentResource):
                     "DB_HOST": self.database.address,
                     "DB_PORT": self.database.port.apply(str),
                     "DB_NAME": self.database.db_name,
-                    "INDEX_TABLE": self.object_index.name,
                     "LOG_LEVEL": "INFO",
                 },
                 statements=[
@@ -255,11 +254,6 @@ class AwsPlatform(pulumi.ComponentResource):
                     ),
                     Statement(
                         sid="ListUploads", actions=["s3:ListBucket"], resources=[self.uploads.arn]
-                    ),
-                    Statement(
-                        sid="ReadObjectIndex",
-                        actions=["dynamodb:GetItem", "dynamodb:Query"],
-                        resources=[self.object_index.arn],
                     ),
                 ],
             ),

@@ -13,7 +13,6 @@ from sqlalchemy import exc as sa_exc
 from crosscloud_api.exceptions import (
     BackendUnavailableError,
     ConflictError,
-    CrosscloudError,
     NotFoundError,
 )
 from crosscloud_api.logs import get_logger
@@ -70,8 +69,6 @@ class Channel:
 
 class ChannelRepository:
     """CRUD and keyset pagination over the channels table; the schema is created on first use."""
-
-    backend_name = "database"
 
     def __init__(
         self,
@@ -145,10 +142,6 @@ class ChannelRepository:
         try:
             with self._ready_engine().begin() as conn:
                 yield conn
-        except CrosscloudError:
-            raise
-        except sa_exc.IntegrityError:
-            raise
         except _UNREACHABLE as exc:
             raise BackendUnavailableError("database") from exc
 

@@ -143,12 +143,18 @@ def test_api_environment_points_at_this_stacks_resources(dev: SynthResult) -> No
     assert not any("PASSWORD" in key or "TOKEN" in key for key in variables)
 
 
+def test_api_environment_does_not_name_the_object_index(dev: SynthResult) -> None:
+    """The API never reads the object index, so its environment does not point at the table."""
+    variables = dev.one(FUNCTION, "crosscloud-dev-api").inputs["environment"]["variables"]
+    assert "INDEX_TABLE" not in variables
+    assert dev.outputs["aws"]["objectIndexTable"] not in variables.values()
+
+
 def test_api_role_grants_exactly_what_the_api_needs(dev: SynthResult) -> None:
-    """Secret read, object CRUD on uploads, index reads, own logs, its own ENIs; nothing else."""
+    """Secret read, object CRUD on uploads, own logs, its own ENIs; nothing else (no DynamoDB)."""
     api = dev.one(FUNCTION, "crosscloud-dev-api")
     grants = _grants(_policy(dev, api))
     uploads = dev.one("aws:s3/bucket:Bucket", "crosscloud-dev-uploads").state["arn"]
-    table = dev.one("aws:dynamodb/table:Table").state["arn"]
     secret = dev.outputs["aws"]["databaseSecretArn"]
     log_group = next(
         g.state["arn"]
@@ -164,13 +170,13 @@ def test_api_role_grants_exactly_what_the_api_needs(dev: SynthResult) -> None:
         "s3:PutObject": [f"{uploads}/*"],
         "s3:DeleteObject": [f"{uploads}/*"],
         "s3:ListBucket": [uploads],
-        "dynamodb:GetItem": [table],
-        "dynamodb:Query": [table],
         "ec2:DescribeNetworkInterfaces": ["*"],
         "ec2:DescribeSubnets": ["*"],
     }
     for action, resources in expected.items():
         assert grants.pop(action) == resources, action
+    # The API never touches the object index: no DynamoDB action at all.
+    assert not [action for action in grants if action.startswith("dynamodb:")]
     # What remains is ENI management, scoped to network interfaces, its subnets and group.
     assert sorted(grants) == [
         "ec2:AssignPrivateIpAddresses",

@@ -276,6 +276,31 @@ def test_monitoring_role_policy_fits_inside_the_boundary(
         assert _allows(boundary, action, arn), (action, arn)
 
 
+def test_boundary_allows_no_action_a_stack_role_is_not_granted(
+    boot: SynthResult, synths: dict[str, SynthResult], prod_monitored: SynthResult
+) -> None:
+    """The boundary is no wider than the roles' policies: each action it allows, some
+    stack role policy grants (so a grant dropped from a role is dropped here too)."""
+    boundary = json.loads(
+        boot.one("aws:iam/policy:Policy", "github-aws-function-boundary").inputs["policy"]
+    )["Statement"]
+    allowed = {
+        action
+        for statement in boundary
+        if statement["Effect"] == "Allow"
+        for action in statement["Action"]
+    }
+    granted = {
+        action
+        for result in (synths["dev"], synths["prod"], prod_monitored)
+        for role_policy in result.of_type("aws:iam/rolePolicy:RolePolicy")
+        for statement in json.loads(role_policy.inputs["policy"])["Statement"]
+        for action in statement["Action"]
+    }
+    assert "dynamodb:Query" not in allowed
+    assert allowed - granted == set()
+
+
 def test_policies_fit_iam_limits(boot: SynthResult) -> None:
     """Each managed policy is under IAM's size limit, and each role under its attachment limit."""
     for policy in boot.of_type("aws:iam/policy:Policy"):

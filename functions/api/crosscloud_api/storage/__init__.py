@@ -10,8 +10,6 @@ __all__ = ["ObjectInfo", "ObjectPage", "ObjectStore", "SignedUrl", "open_store"]
 class ObjectStore(Protocol):
     """What the files routes need from a bucket, whichever cloud holds it."""
 
-    backend_name: str
-
     def list(self, prefix: str, limit: int, cursor: str | None) -> ObjectPage:
         """One page of objects under ``prefix``, ordered by key."""
         ...

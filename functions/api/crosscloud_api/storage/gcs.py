@@ -41,8 +41,6 @@ _UNAVAILABLE = (
 class GcsStore:
     """ObjectStore over one GCS bucket."""
 
-    backend_name = "storage"
-
     def __init__(
         self,
         bucket: str,

@@ -29,8 +29,6 @@ S3Client = Any
 class S3Store:
     """ObjectStore over one S3 bucket."""
 
-    backend_name = "storage"
-
     def __init__(self, bucket: str, client: S3Client | None = None) -> None:
         """Use ``client`` when given (tests, moto); otherwise create one lazily."""
         self.bucket = bucket
