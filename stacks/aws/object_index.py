@@ -19,7 +19,7 @@ class ObjectIndexArgs:
     kms_key_arn: pulumi.Input[str] | None = None
     # The DynamoDB operations the functions' roles are granted (only the indexer
     # touches the table, stacks/aws/object_indexer.py), watched for system errors.
-    operations: tuple[str, ...] = ("DeleteItem", "GetItem", "PutItem")
+    operations: tuple[str, ...] = ("DeleteItem", "PutItem")
     # Prod: Pulumi refuses to delete or replace the table itself (its
     # settings, policies and alarms stay free to change).
     protect: bool = False

@@ -82,7 +82,9 @@ class ObjectIndexer(pulumi.ComponentResource):
                     ),
                     Statement(
                         sid="WriteIndexRows",
-                        actions=["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+                        # Conditional writes only: the condition is authorized with the
+                        # write itself (no ReturnValues), so no read right is needed.
+                        actions=["dynamodb:DeleteItem", "dynamodb:PutItem"],
                         resources=[args.table_arn],
                     ),
                     Statement(

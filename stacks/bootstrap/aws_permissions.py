@@ -587,7 +587,7 @@ BOUNDARY: tuple[Grant, ...] = (
     ),
     Grant(
         "FunctionTables",
-        ("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"),
+        ("dynamodb:DeleteItem", "dynamodb:PutItem"),
         (_ARN.format(service="dynamodb") + "table/{name}-*",),
     ),
     Grant("FunctionQueues", ("sqs:SendMessage",), (_ARN.format(service="sqs") + "{name}-*",)),

@@ -64,6 +64,8 @@ def test_indexer_role_reads_objects_writes_rows_and_sends_failures(dev: SynthRes
     assert statements["WriteIndexRows"]["Resource"] == [
         dev.one("aws:dynamodb/table:Table").state["arn"]
     ]
+    # Conditional writes only: no read of the table (the condition needs none).
+    assert statements["WriteIndexRows"]["Action"] == ["dynamodb:DeleteItem", "dynamodb:PutItem"]
     assert statements["SendFailedEvents"]["Resource"] == [
         dev.one("aws:sqs/queue:Queue").state["arn"]
     ]
