@@ -16,6 +16,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from stacks.gcp.accounts import build_account_id, runtime_account_id
+from stacks.gcp.apis import child_options
 
 ACT_AS = "roles/iam.serviceAccountUser"
 SIGN_AS_SELF = "roles/iam.serviceAccountTokenCreator"
@@ -49,7 +50,7 @@ class GcpStackAccounts(pulumi.ComponentResource):
     ) -> None:
         """Create both accounts and their grants as children."""
         super().__init__("crosscloud:bootstrap:GcpStackAccounts", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
+        child = child_options(self, opts)
         self.runtime = gcp.serviceaccount.Account(
             f"{name}-runtime",
             project=args.project,
