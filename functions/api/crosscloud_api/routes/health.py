@@ -5,7 +5,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from flask import Blueprint, Response, jsonify
 
-from crosscloud_api.errors import error_response
+from crosscloud_api.error_handlers import error_response
 from crosscloud_api.logs import get_logger
 from crosscloud_api.routes import services
 

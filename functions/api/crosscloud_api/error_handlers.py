@@ -19,7 +19,7 @@ STATUS: dict[type[exc.CrosscloudError], int] = {
     exc.SettingsError: 500,
 }
 RETRY_AFTER_SECONDS = "5"
-log = get_logger("errors")
+log = get_logger("error_handlers")
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
