@@ -5,10 +5,10 @@ import re
 import time
 import uuid
 
+from crosscloud_logging import configure_logging, emit, get_logger, request_id_var
 from flask import Flask, Response, g, request
 
 from crosscloud_api import error_handlers
-from crosscloud_api.logs import configure_logging, emit, get_logger, request_id_var
 from crosscloud_api.routes import channels, files, health, openapi
 from crosscloud_api.services import Services
 from crosscloud_api.settings import Settings

@@ -3,11 +3,11 @@
 import json
 from typing import Any
 
+from crosscloud_logging import get_logger
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from crosscloud_api import exceptions as exc
-from crosscloud_api.logs import get_logger
 
 STATUS: dict[type[exc.ApiError], int] = {
     exc.ValidationError: 400,
