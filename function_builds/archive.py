@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from function_builds import shared
 from function_builds.runtime import LAMBDA_PLATFORMS, PYTHON_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,7 +128,8 @@ def build_source_archive(
     target = out_dir / f"{name}-source.zip"
     # Stored, not deflated: a few dozen kilobytes, and its bytes (which name the
     # uploaded object, so decide a redeploy) must not depend on the zlib build.
-    return _write(target, list(_tree(source)), _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
+    files = _sources(source)
+    return _write(target, files, _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
 
 
 def built_lambda_archive(
@@ -159,7 +161,7 @@ def built_source_archive(
 def _function_dir(functions_dir: Path, name: str) -> Path:
     """The function's source directory."""
     source = functions_dir / name
-    if not name.isidentifier() or not source.is_dir():
+    if not name.isidentifier() or name == shared.SHARED_DIR_NAME or not source.is_dir():
         raise ArchiveError(f"no function named {name!r} under {functions_dir}")
     return source
 
@@ -173,7 +175,7 @@ def _lambda_files(
         raise ArchiveError(f"architecture must be one of {', '.join(LAMBDA_PLATFORMS)}")
     requirements = _lambda_requirements(source)
     deps = _installed_dependencies(name, requirements, architecture, python_version, cache_dir)
-    files = sorted([*_tree(source), *_tree(deps)] if deps else _tree(source))
+    files = sorted([*_sources(source), *_tree(deps)] if deps else _sources(source))
     return source, requirements, files
 
 
@@ -248,6 +250,15 @@ def _installed_dependencies(
     return target
 
 
+def _sources(source: Path) -> list[tuple[str, Path]]:
+    """(archive name, file) for the function's own files and the shared packages they import."""
+    own = list(_tree(source))
+    packages = shared.shared_packages((path for _, path in own), source.parent)
+    root = shared.shared_dir(source.parent)
+    imported = [(f"{p}/{name}", path) for p in packages for name, path in _tree(root / p)]
+    return sorted(own + imported)
+
+
 def _tree(root: Path) -> Iterator[tuple[str, Path]]:
     """(archive name, file) for every file under ``root`` that belongs in an archive."""
     for directory, dirs, files in os.walk(root):
@@ -283,7 +294,7 @@ def _fingerprint(source: Path, extra: Iterable[str]) -> str:
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     for value in extra:
         digest.update(b"\0" + value.encode())
-    for name, path in sorted(_tree(source)):
+    for name, path in _sources(source):
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from crosscloud_logging import get_logger
 from sqlalchemy import exc as sa_exc
 
 from crosscloud_api.exceptions import (
@@ -15,7 +16,6 @@ from crosscloud_api.exceptions import (
     ConflictError,
     NotFoundError,
 )
-from crosscloud_api.logs import get_logger
 from crosscloud_api.storage.model import iso_utc
 
 log = get_logger("channels")

@@ -31,6 +31,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
 from google.oauth2 import service_account
 
+from function_builds.shared import import_path
 from tooling.local_cloud.gcp import service_account_key
 from tooling.local_cloud.watchdog import start_watchdog, stop_watchdog
 
@@ -203,7 +204,8 @@ def functions_framework_server(target: str, source: Path, env: dict[str, str]) -
     cli = Path(sys.executable).parent / "functions-framework"
     command = [str(cli), "--target", target, "--source", str(source),
                "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    full_env = {**os.environ, **env, "PYTHONPATH": str(API_DIR), "PYTHONDONTWRITEBYTECODE": "1"}
+    path = os.pathsep.join(str(p) for p in import_path(API_DIR))
+    full_env = {**os.environ, **env, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server
     # Own process group: gunicorn's workers are stopped with their master.
     process = subprocess.Popen(
