@@ -134,7 +134,9 @@ class ChannelRepository:
     def delete(self, channel_id: str) -> None:
         """Delete a channel."""
         statement = "DELETE FROM channels WHERE id = ?"
-        deleted = self._ready().transaction(lambda session: session.execute(statement, [channel_id]))
+        deleted = self._ready().transaction(
+            lambda session: session.execute(statement, [channel_id])
+        )
         if deleted == 0:
             raise NotFoundError(f"channel {channel_id!r} not found")
 
@@ -185,7 +187,7 @@ def create_audit_extension(database: Database) -> None:
             session.execute("CREATE EXTENSION IF NOT EXISTS pgaudit")
 
     try:
-        database.transaction(work)
+        database.transaction(work, log_failure=False)
     except Exception as exc:
         # The server's code and text tell "not preloaded yet" (reboot the
         # instance) from "permission denied"; neither carries request data.

@@ -100,12 +100,12 @@ class Database:
         self._idle: list[Any] = []
         self._lock = threading.Lock()
 
-    def transaction(self, work: Callable[[Session], T]) -> T:
+    def transaction(self, work: Callable[[Session], T], *, log_failure: bool = True) -> T:
         """Run ``work`` in a transaction and commit; on any error roll back and clean up.
 
         A pooled connection found dead (the server restarted, or ended the backend)
         fails before anything was committed, so the work is run once more on a new
-        connection.
+        connection. ``log_failure=False`` is for callers that log a failure themselves.
         """
         for attempt in (1, 2):
             connection, reused = self._checkout()
@@ -115,7 +115,7 @@ class Database:
                 committing = True
                 connection.commit()
             except BaseException as error:
-                failure = self._recover(connection, error)
+                failure = self._recover(connection, error, log_failure)
                 retry = failure is Failure.DISCONNECTED and reused and not committing
                 if retry and attempt == 1 and not _timed_out(error):
                     continue
@@ -157,7 +157,7 @@ class Database:
                 return
         _close(connection)
 
-    def _recover(self, connection: Any, error: BaseException) -> Failure:
+    def _recover(self, connection: Any, error: BaseException, log_failure: bool) -> Failure:
         """Roll back and keep the connection if it is sound, else close it; the failure's kind."""
         failure = self.dialect.classify(error)
         if failure in (Failure.CONFLICT, Failure.REJECTED, Failure.UNAVAILABLE) and _rolled_back(
@@ -169,8 +169,11 @@ class Database:
             if failure is Failure.DISCONNECTED:
                 # Its siblings went down with the same server; do not hand them out.
                 self.close()
-        if failure is not Failure.CONFLICT:
-            level = log.warning if failure is Failure.UNAVAILABLE else log.error
+        if log_failure and failure is not Failure.CONFLICT:
+            # Rejected statements and driver failures are bugs or unvalidated input;
+            # a lost or busy server is the platform's weather.
+            bug = failure in (Failure.REJECTED, Failure.UNKNOWN)
+            level = log.error if bug else log.warning
             level("database statement failed", extra={"fields": _describe(error, failure)})
         return failure
 
@@ -431,7 +434,9 @@ def _cloud_sql_connector(config: CloudSqlDatabase) -> Any:
     """The Cloud SQL Python Connector for ``config``, refreshing its certificate lazily."""
     from google.cloud.sql.connector import Connector
 
-    return Connector(ip_type=config.ip_type, enable_iam_auth=config.iam_auth, refresh_strategy="lazy")
+    return Connector(
+        ip_type=config.ip_type, enable_iam_auth=config.iam_auth, refresh_strategy="lazy"
+    )
 
 
 def _ssl_context(mode: str) -> ssl.SSLContext | None:
