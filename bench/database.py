@@ -3,15 +3,21 @@
 Run ``python -B -m bench.database`` (PostgreSQL figures need a local server
 package, as the tests do). The repository is built the way the entry points
 build it, ``Services.from_settings``, so the same code measures any
-implementation of the layer behind that interface.
+implementation of the layer behind that interface: ``BENCH_API_DIR=<another
+checkout>/functions/api`` measures that checkout's (how the SQLAlchemy figures in
+bench/results.md were taken).
 
 - cold: a fresh interpreter imports ``crosscloud_api.services``, builds the
   services and runs the readiness query once on SQLite (what a cold instance pays
   before its first channels response, minus Flask, which every variant shares);
+  once with cached bytecode and once without any, as on Lambda, whose archive
+  holds no ``.pyc`` files and whose code directory is read-only (the stdlib is
+  then compiled too, the same for every variant);
 - warm: the median time of each repository call, on SQLite and PostgreSQL, over
   many rounds in one process (one request's database work, without HTTP).
 """
 
+import os
 import statistics
 import subprocess
 import sys
@@ -23,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-API_DIR = ROOT / "functions" / "api"
+API_DIR = Path(os.environ.get("BENCH_API_DIR") or ROOT / "functions" / "api")
 ROUNDS = 300
 COLD_RUNS = 9
 _COLD_PROGRAM = """
@@ -39,18 +45,22 @@ print(imported - started, time.perf_counter() - started)
 """
 
 
-def cold(runs: int = COLD_RUNS) -> dict[str, float]:
+def cold(runs: int = COLD_RUNS, *, bytecode: bool = True) -> dict[str, float]:
     """Median milliseconds to import the layer, and to import it and answer a first query."""
     imports, firsts = [], []
     for _ in range(runs):
-        output = subprocess.run(
-            [sys.executable, "-B", "-c", _COLD_PROGRAM.format(api=str(API_DIR))],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        ).stdout
-        imported, first = (float(v) * 1000 for v in output.split())
+        with tempfile.TemporaryDirectory() as empty:
+            # An empty bytecode cache that -B keeps empty: every module is compiled.
+            env = {**os.environ} if bytecode else {**os.environ, "PYTHONPYCACHEPREFIX": empty}
+            output = subprocess.run(
+                [sys.executable, "-B", "-c", _COLD_PROGRAM.format(api=str(API_DIR))],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+                env=env,
+            ).stdout
+        imported, first = (float(v) * 1000 for v in output.split()[-2:])
         imports.append(imported)
         firsts.append(first)
     return {"import": statistics.median(imports), "import + first query": statistics.median(firsts)}
@@ -89,7 +99,10 @@ def measure() -> dict[str, dict[str, float]]:
     """Cold figures, then warm figures per database (PostgreSQL only where a server is installed)."""
     from tooling.local_cloud.database import postgres_bin, throwaway_postgres
 
-    results = {"cold (ms, SQLite)": cold()}
+    results = {
+        "cold (ms, SQLite, cached bytecode)": cold(),
+        "cold (ms, SQLite, no bytecode as on Lambda)": cold(bytecode=False),
+    }
     with ExitStack() as stack:
         results["warm (µs, SQLite)"] = warm(f"sqlite:///{tempfile.mkdtemp()}/warm.db")
         if postgres_bin() is not None:
