@@ -96,7 +96,7 @@ def warm(url: str, rounds: int = ROUNDS) -> dict[str, float]:
 
 
 def measure() -> dict[str, dict[str, float]]:
-    """Cold figures, then warm figures per database (PostgreSQL only where a server is installed)."""
+    """Cold figures, then warm ones per database (PostgreSQL where a server is installed)."""
     from tooling.local_cloud.database import postgres_bin, throwaway_postgres
 
     results = {

@@ -13,7 +13,15 @@ from crosscloud_api.storage.model import iso_utc
 
 log = get_logger("channels")
 
-COLUMNS = "id, name, url, subscriber_count, created_at, updated_at"
+# Every query reads the columns in this order; _channel unpacks them.
+SELECT = "SELECT id, name, url, subscriber_count, created_at, updated_at FROM channels"
+FIRST_PAGE = SELECT + " ORDER BY id LIMIT ?"
+NEXT_PAGE = SELECT + " WHERE id > ? ORDER BY id LIMIT ?"
+ONE = SELECT + " WHERE id = ?"
+INSERT = (
+    "INSERT INTO channels (id, name, url, subscriber_count, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
 # The types SQLAlchemy gave the table when it created it: deployed databases keep it.
 CREATE_TABLE = """
 CREATE TABLE channels (
@@ -78,10 +86,9 @@ class ChannelRepository:
     def list(self, limit: int, after: str | None) -> tuple[list[Channel], str | None]:
         """Up to ``limit`` channels ordered by id, after id ``after``; and the next page's start."""
         if after is None:
-            query, params = f"SELECT {COLUMNS} FROM channels ORDER BY id LIMIT ?", [limit + 1]
+            query, params = FIRST_PAGE, [limit + 1]
         else:
-            query = f"SELECT {COLUMNS} FROM channels WHERE id > ? ORDER BY id LIMIT ?"
-            params = [after, limit + 1]
+            query, params = NEXT_PAGE, [after, limit + 1]
         database = self._ready()
         rows = database.transaction(lambda session: session.rows(query, params))
         channels = [_channel(row, database) for row in rows]
@@ -103,9 +110,8 @@ class ChannelRepository:
         database = self._ready()
         stamp = database.dialect.timestamp_param(now)
         values = [channel_id, fields.name, fields.url, fields.subscriber_count, stamp, stamp]
-        statement = f"INSERT INTO channels ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
         try:
-            database.transaction(lambda session: session.execute(statement, values))
+            database.transaction(lambda session: session.execute(INSERT, values))
         except ConflictError as exc:
             raise ConflictError(f"channel {channel_id!r} already exists") from exc
         return channel
@@ -165,7 +171,7 @@ def _create_table(session: Session) -> None:
 
 def _select(session: Session, channel_id: str) -> list[tuple[Any, ...]]:
     """The row of one channel, if any."""
-    return session.rows(f"SELECT {COLUMNS} FROM channels WHERE id = ?", [channel_id])
+    return session.rows(ONE, [channel_id])
 
 
 def create_audit_extension(database: Database) -> None:
@@ -209,7 +215,7 @@ def _server_error(error: BaseException) -> dict[str, str]:
 
 
 def _channel(row: tuple[Any, ...], database: Database) -> Channel:
-    """A Channel from a row of COLUMNS, with its timestamps as aware UTC datetimes."""
+    """A Channel from a row of SELECT, with its timestamps as aware UTC datetimes."""
     channel_id, name, url, count, created_at, updated_at = row
     read = database.dialect.timestamp_value
     return Channel(channel_id, name, url, int(count), read(created_at), read(updated_at))

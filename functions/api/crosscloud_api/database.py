@@ -329,7 +329,7 @@ def open_database(
     config: DatabaseConfig,
     *,
     secrets_client: Callable[[], Any] | None = None,
-    connector: Callable[[], Any] | None = None,
+    connector: Callable[[CloudSqlDatabase], Any] | None = None,
 ) -> Database:
     """The database for ``config``; no connection is opened until first use."""
     match config:
@@ -358,17 +358,17 @@ def _url_database(url: str) -> Database:
         port = parts.port or 5432
     except ValueError as exc:
         raise SettingsError("DATABASE_URL has an invalid port") from exc
-    name = unquote(parts.path.lstrip("/"))
-    if not parts.hostname or not parts.username or not name or parts.query:
+    name, host, user = unquote(parts.path.lstrip("/")), parts.hostname, parts.username
+    if not host or not user or not name or parts.query:
         raise SettingsError("DATABASE_URL must be postgresql://user:password@host:port/name")
     import pg8000.dbapi
 
     def connect() -> Any:
         """Open a plain connection (local servers only: no TLS)."""
         return pg8000.dbapi.connect(
-            user=unquote(parts.username or ""),
+            user=unquote(user),
             password=unquote(parts.password) if parts.password else None,
-            host=parts.hostname,
+            host=host,
             port=port,
             database=name,
             timeout=CONNECT_TIMEOUT_SECONDS,
@@ -408,7 +408,9 @@ def _rds_database(config: RdsDatabase, secrets_client: Callable[[], Any]) -> Dat
 
 
 def _cloud_sql_database(
-    config: CloudSqlDatabase, secrets_client: Callable[[], Any], connector: Callable[[], Any]
+    config: CloudSqlDatabase,
+    secrets_client: Callable[[], Any],
+    connector: Callable[[CloudSqlDatabase], Any],
 ) -> Database:
     """PostgreSQL through the Cloud SQL Python Connector (IAM-authorised TLS, no IP allow-list)."""
     shared = Cached(lambda: connector(config))
@@ -416,7 +418,7 @@ def _cloud_sql_database(
     password = Cached(lambda: config.password or gcp_secret(secrets_client(), secret_name))
 
     def connect() -> Any:
-        """Open a pg8000 connection through the connector (a token instead of a password for IAM)."""
+        """A pg8000 connection through the connector (a token instead of a password for IAM)."""
         credentials = {} if config.iam_auth else {"password": password.get()}
         return shared.get().connect(
             config.instance,

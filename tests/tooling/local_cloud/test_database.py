@@ -5,7 +5,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 import pg8000.native
