@@ -41,6 +41,11 @@ EXCLUDED_NAMES = {".DS_Store", ".coverage", "Thumbs.db", "RECORD"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 FILE_MODE = 0o100644  # regular file, rw-r--r--
+# The most a function's Lambda zip may weigh: Lambda loads and unpacks it on
+# every cold start. The API's is about 1 MiB (Flask, apig-wsgi, pg8000); the
+# budget leaves room to grow and fails a dependency that would bring back the
+# 4.4 MiB SQLAlchemy once cost (bench/results.md).
+LAMBDA_ARCHIVE_BUDGET_BYTES = 3 * 1024 * 1024
 
 
 class ArchiveError(Exception):

@@ -146,7 +146,7 @@ def test_api_lambda_archive_full_build(tmp_path: Path) -> None:
     assert first.path.read_bytes() == second.path.read_bytes()
     names = _names(first.path)
     assert {"lambda_handler.py", "crosscloud_api/app.py", "flask/app.py", "apig_wsgi/__init__.py",
-            "pg8000/core.py"} <= set(names)  # fmt: skip
+            "pg8000/core.py", "scramp/core.py"} <= set(names)  # fmt: skip
     assert not [n for n in names if n.startswith(("boto3/", "botocore/", "bin/"))]
     assert not [n for n in names if n.endswith((".pyc", "/RECORD"))]
     native = [n for n in names if n.endswith(".so")]
@@ -157,6 +157,27 @@ def test_api_lambda_archive_full_build(tmp_path: Path) -> None:
         "api", architecture="arm64", python_version=PYTHON_VERSION, out_dir=tmp_path / "a"
     )
     assert verified == first
+
+
+@pytest.mark.parametrize("architecture", ["arm64", "x86_64"])
+def test_api_lambda_archive_fits_the_budget(tmp_path: Path, architecture: str) -> None:
+    """The API's Lambda zip stays within the budget for each architecture, and carries no
+    SQLAlchemy (plain DB-API: sqlite3 and pg8000) and no compiled code but MarkupSafe's."""
+    built = build_lambda_archive(
+        "api",
+        architecture=architecture,
+        python_version=PYTHON_VERSION,
+        out_dir=tmp_path,
+        cache_dir=DEPS_CACHE,
+    )
+    assert built.size <= archive.LAMBDA_ARCHIVE_BUDGET_BYTES, (
+        f"{built.path.name} is {built.size:,} bytes, over the "
+        f"{archive.LAMBDA_ARCHIVE_BUDGET_BYTES:,}-byte budget"
+    )
+    names = _names(built.path)
+    assert not [n for n in names if n.lower().startswith("sqlalchemy")]
+    packages = {n.split("/")[0] for n in names if n.endswith(".so")}
+    assert packages == {"markupsafe"}
 
 
 def test_cli_builds_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 import pytest
 import requests
-import sqlalchemy as sa
 from crosscloud_api import Services, Settings, create_app
 from crosscloud_api.channels import ChannelRepository
+from crosscloud_api.database import Database, open_database
 from crosscloud_api.settings import UrlDatabase
 from crosscloud_api.storage import ObjectStore
 from crosscloud_api.storage.gcs import GcsStore
@@ -89,17 +89,17 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def channels(database_url: str) -> Iterator[ChannelRepository]:
-    """The channels repository on SQLite; its engine is disposed afterwards."""
-    engines: list[sa.Engine] = []
+    """The channels repository on SQLite; its connections are closed afterwards."""
+    opened: list[Database] = []
 
-    def engine() -> sa.Engine:
-        """Create and remember the engine."""
-        engines.append(sa.create_engine(database_url))
-        return engines[-1]
+    def database() -> Database:
+        """Open and remember the database."""
+        opened.append(open_database(UrlDatabase(database_url)))
+        return opened[-1]
 
-    yield ChannelRepository(engine)
-    for created in engines:
-        created.dispose()
+    yield ChannelRepository(database)
+    for created in opened:
+        created.close()
 
 
 @pytest.fixture
