@@ -41,6 +41,21 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 FILE_MODE = 0o100644  # regular file, rw-r--r--
 
+# What an archive borrows from another function's directory: (function, path in it), each
+# shipped under the same path. The report reuses the API's storage, database and settings
+# modules rather than a second client layer. The API package's __init__.py (which builds the
+# Flask app) stays out, so in the report's archive ``crosscloud_api`` is a namespace package
+# holding only these modules, and nothing imports Flask.
+SHARED: dict[str, tuple[tuple[str, str], ...]] = {
+    "report": tuple(
+        ("api", f"crosscloud_api/{path}")
+        for path in (
+            "channels.py", "database.py", "exceptions.py", "logs.py", "secrets.py",
+            "settings.py", "storage",
+        )
+    ),
+}  # fmt: skip
+
 
 class ArchiveError(Exception):
     """The archive cannot be built, or an existing build is missing or stale."""
@@ -127,7 +142,8 @@ def build_source_archive(
     target = out_dir / f"{name}-source.zip"
     # Stored, not deflated: a few dozen kilobytes, and its bytes (which name the
     # uploaded object, so decide a redeploy) must not depend on the zlib build.
-    return _write(target, list(_tree(source)), _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
+    files = _function_files(source)
+    return _write(target, files, _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
 
 
 def built_lambda_archive(
@@ -173,7 +189,8 @@ def _lambda_files(
         raise ArchiveError(f"architecture must be one of {', '.join(LAMBDA_PLATFORMS)}")
     requirements = _lambda_requirements(source)
     deps = _installed_dependencies(name, requirements, architecture, python_version, cache_dir)
-    files = sorted([*_tree(source), *_tree(deps)] if deps else _tree(source))
+    own = _function_files(source)
+    files = sorted([*own, *_tree(deps)] if deps else own)
     return source, requirements, files
 
 
@@ -248,6 +265,20 @@ def _installed_dependencies(
     return target
 
 
+def _function_files(source: Path) -> list[tuple[str, Path]]:
+    """(archive name, file) of a function: its directory, plus what it borrows (``SHARED``)."""
+    files = list(_tree(source))
+    for function, path in SHARED.get(source.name, ()):
+        origin = source.parent / function / path
+        if origin.is_dir():
+            files += [(f"{path}/{name}", file) for name, file in _tree(origin)]
+        elif origin.is_file() and not _excluded(origin.name):
+            files.append((path, origin))
+        else:
+            raise ArchiveError(f"{source.name} borrows {function}/{path}, which does not exist")
+    return sorted(files)
+
+
 def _tree(root: Path) -> Iterator[tuple[str, Path]]:
     """(archive name, file) for every file under ``root`` that belongs in an archive."""
     for directory, dirs, files in os.walk(root):
@@ -283,7 +314,7 @@ def _fingerprint(source: Path, extra: Iterable[str]) -> str:
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     for value in extra:
         digest.update(b"\0" + value.encode())
-    for name, path in sorted(_tree(source)):
+    for name, path in _function_files(source):
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
