@@ -47,6 +47,21 @@ FILE_MODE = 0o100644  # regular file, rw-r--r--
 # 4.4 MiB SQLAlchemy once cost (bench/results.md).
 LAMBDA_ARCHIVE_BUDGET_BYTES = 3 * 1024 * 1024
 
+# What an archive borrows from another function's directory: (function, path in it), each
+# shipped under the same path. The report reuses the API's storage, database and settings
+# modules rather than a second client layer. The API package's __init__.py (which builds the
+# Flask app) stays out, so in the report's archive ``crosscloud_api`` is a namespace package
+# holding only these modules, and nothing imports Flask.
+SHARED: dict[str, tuple[tuple[str, str], ...]] = {
+    "report": tuple(
+        ("api", f"crosscloud_api/{path}")
+        for path in (
+            "channels.py", "database.py", "exceptions.py", "secrets.py",
+            "settings.py", "storage",
+        )
+    ),
+}  # fmt: skip
+
 
 class ArchiveError(Exception):
     """The archive cannot be built, or an existing build is missing or stale."""
@@ -133,7 +148,7 @@ def build_source_archive(
     target = out_dir / f"{name}-source.zip"
     # Stored, not deflated: a few dozen kilobytes, and its bytes (which name the
     # uploaded object, so decide a redeploy) must not depend on the zlib build.
-    files = _sources(source)
+    files = _function_files(source)
     return _write(target, files, _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
 
 
@@ -180,7 +195,8 @@ def _lambda_files(
         raise ArchiveError(f"architecture must be one of {', '.join(LAMBDA_PLATFORMS)}")
     requirements = _lambda_requirements(source)
     deps = _installed_dependencies(name, requirements, architecture, python_version, cache_dir)
-    files = sorted([*_sources(source), *_tree(deps)] if deps else _sources(source))
+    own = _function_files(source)
+    files = sorted([*own, *_tree(deps)] if deps else own)
     return source, requirements, files
 
 
@@ -255,13 +271,23 @@ def _installed_dependencies(
     return target
 
 
-def _sources(source: Path) -> list[tuple[str, Path]]:
-    """(archive name, file) for the function's own files and the shared packages they import."""
-    own = list(_tree(source))
-    packages = shared.shared_packages((path for _, path in own), source.parent)
+def _function_files(source: Path) -> list[tuple[str, Path]]:
+    """(archive name, file) of a function: its directory, what it borrows (``SHARED``), and the
+    shared packages (functions/shared/) any of those import."""
+    files = list(_tree(source))
+    for function, path in SHARED.get(source.name, ()):
+        origin = source.parent / function / path
+        if origin.is_dir():
+            files += [(f"{path}/{name}", file) for name, file in _tree(origin)]
+        elif origin.is_file() and not _excluded(origin.name):
+            files.append((path, origin))
+        else:
+            raise ArchiveError(f"{source.name} borrows {function}/{path}, which does not exist")
+    # The shared packages (functions/shared/) that any of these files imports.
+    packages = shared.shared_packages((path for _, path in files), source.parent)
     root = shared.shared_dir(source.parent)
-    imported = [(f"{p}/{name}", path) for p in packages for name, path in _tree(root / p)]
-    return sorted(own + imported)
+    files += [(f"{p}/{name}", path) for p in packages for name, path in _tree(root / p)]
+    return sorted(files)
 
 
 def _tree(root: Path) -> Iterator[tuple[str, Path]]:
@@ -299,7 +325,7 @@ def _fingerprint(source: Path, extra: Iterable[str]) -> str:
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     for value in extra:
         digest.update(b"\0" + value.encode())
-    for name, path in _sources(source):
+    for name, path in _function_files(source):
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -328,3 +328,35 @@ def test_api_lambda_archive_imports_from_the_archive_alone(tmp_path: Path) -> No
     )
     loaded = _import_from_archive(built.path, "lambda_handler", tmp_path, "-S")
     assert {"lambda_handler", "crosscloud_api.app", "crosscloud_logging"} <= loaded
+
+
+def test_report_archive_borrows_the_api_storage_without_flask(tmp_path: Path) -> None:
+    """The report ships the API's storage and database modules, not its app: no Flask."""
+    built = build_source_archive("report", tmp_path)
+    names = set(_names(built.path))
+    assert {"main.py", "report_handler.py", "requirements.txt", "crosscloud_report/run.py",
+            "crosscloud_api/storage/s3.py", "crosscloud_api/storage/gcs.py",
+            "crosscloud_api/database.py", "crosscloud_api/channels.py",
+            "crosscloud_logging/__init__.py"} <= names  # fmt: skip
+    assert not {"crosscloud_api/__init__.py", "crosscloud_api/app.py"} & names
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(built.path) as zf:
+        zf.extractall(unpacked)
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import report_handler, crosscloud_api; "
+        "assert 'flask' not in sys.modules, 'flask imported'; "
+        "print(crosscloud_api.__path__[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(unpacked)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(unpacked / "crosscloud_api")
+
+
+def test_a_borrowed_file_that_is_gone_is_an_error(functions_dir: Path, tmp_path: Path) -> None:
+    """Removing a module the report borrows fails the build, naming it."""
+    (functions_dir / "api" / "crosscloud_api" / "channels.py").unlink()
+    with pytest.raises(ArchiveError, match=r"api/crosscloud_api/channels\.py"):
+        build_source_archive("report", tmp_path, functions_dir=functions_dir)

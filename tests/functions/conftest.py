@@ -19,10 +19,14 @@ from tooling.local_cloud.database import PostgresServer, postgres_bin, throwaway
 ROOT = Path(__file__).resolve().parents[2]
 API_DIR = ROOT / "functions" / "api"
 INDEXER_DIR = ROOT / "functions" / "indexer"
+REPORT_DIR = ROOT / "functions" / "report"
 EVENTS_DIR = Path(__file__).parent / "events"
 # The deployed archives put each function directory, and the shared packages it
 # imports, at the import root; the tests import the code the same way.
-for _path in {*import_path(API_DIR), *import_path(INDEXER_DIR)}:
+# The report is inserted first, so it ends last: the API's main.py stays the one `main`.
+for _path in dict.fromkeys(
+    [*import_path(REPORT_DIR), *import_path(API_DIR), *import_path(INDEXER_DIR)]
+):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
