@@ -132,9 +132,7 @@ class Integer:
         }
 
     def check(self, value: Any, name: str, limits: Limits) -> int:
-        """The integer; true/false and "12" are not numbers, 12.0 is (JSON Schema agrees)."""
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            value = int(value)
+        """An integer: not true/false, "12" or 12.0 (OpenAPI 3.0's JSON Schema agrees)."""
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(f"{name} must be an integer", field=name)
         if not self.minimum <= value <= self.maximum:
@@ -238,18 +236,17 @@ class Body:
         return schema
 
     def check(self, body: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
-        """The checked values of the fields present, in declaration order."""
+        """The checked values of the fields present; the first failure in field order is named."""
         for name in body:
             if name not in self.fields:
                 raise _unknown(name)
-        for name in self.fields:
-            if name in self.required and name not in body:
+        checked: dict[str, Any] = {}
+        for name, rule in self.fields.items():
+            if name in body:
+                checked[name] = rule.check(body[name], name, limits)
+            elif name in self.required:
                 raise ValidationError(f"{name} is required", field=name)
-        return {
-            name: rule.check(body[name], name, limits)
-            for name, rule in self.fields.items()
-            if name in body
-        }
+        return checked
 
 
 @dataclass(frozen=True)
