@@ -1,5 +1,7 @@
 """Channels: list, create, read, replace, delete."""
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, url_for
 
 from crosscloud_api import contract, cursors
@@ -56,7 +58,7 @@ def delete_channel(channel_id: str) -> tuple[str, int]:
     return "", 204
 
 
-def _with_defaults(body: dict[str, object]) -> dict[str, object]:
+def _with_defaults(body: dict[str, Any]) -> dict[str, Any]:
     """A new channel starts with no subscribers unless told otherwise."""
     return {"subscriber_count": 0, **body}
 
