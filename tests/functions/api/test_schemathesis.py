@@ -90,7 +90,7 @@ def api(
     moto_endpoint: str,
     gcs_endpoint: str,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Wsgi]:
+) -> Iterator[Any]:
     """One entry point on one database, configured from its environment."""
     cloud, database = request.param
     state = tmp_path_factory.mktemp(f"{cloud}-{database}")
