@@ -1,5 +1,6 @@
 """What one run of the local cloud needs: ports, database, state directory; read at the edge."""
 
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,3 +84,13 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError(f"{name} must be a TCP port number (1-65535), got {value!r}")
     return int(value)
+
+
+def free_ports() -> Ports:
+    """Ports that were free a moment ago, one per variable (tests, ``make load``)."""
+    ports = []
+    for variable, (_, purpose) in PORT_VARIABLES.items():
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            ports.append(Port(int(probe.getsockname()[1]), variable, purpose))
+    return Ports(*ports)
