@@ -5,7 +5,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 ROOT = Path(__file__).resolve().parents[2]
+DOTENV = ROOT / ".env"
 HOST = "127.0.0.1"
 STACK = "local"
 DATABASES = ("sqlite", "postgres")
@@ -61,6 +64,16 @@ class LocalConfig:
     state_dir: Path = ROOT / "build" / "local"
     stack: str = STACK
     seed: bool = True
+
+
+def with_dotenv(env: Mapping[str, str], path: Path = DOTENV) -> dict[str, str]:
+    """``env`` plus the variables ``path`` sets that ``env`` does not (the environment wins).
+
+    A missing file adds nothing; a variable the file names without a value is ignored.
+    """
+    from_file = dotenv_values(path) if path.is_file() else {}
+    extra = {name: value for name, value in from_file.items() if value is not None}
+    return {**extra, **env}
 
 
 def config_from_env(env: Mapping[str, str]) -> LocalConfig:
