@@ -76,6 +76,11 @@ def make_server(
                 self.wfile.flush()
             except TimeoutError:
                 self.close_connection = True
+            except ConnectionError as error:
+                # The client hung up (reset, broken pipe): nobody to answer, nothing to
+                # report but one line; socketserver would print a traceback.
+                self.log_message("client went away: %s", type(error).__name__)
+                self.close_connection = True
 
         def _invoke(self) -> None:
             """Read the body, call the handler, write its result."""

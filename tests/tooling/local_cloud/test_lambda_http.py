@@ -2,7 +2,9 @@
 
 import json
 import socket
+import struct
 import threading
+import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -231,3 +233,25 @@ def test_the_servers_own_errors_are_json(echo_url: str, raw: bytes, status: int)
     assert set(response.json()) == {"message"}
     assert closed
     assert seen == []
+
+
+def _slow(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer after the client has had time to hang up."""
+    time.sleep(0.5)
+    return {"statusCode": 200, "body": "late"}
+
+
+def test_a_client_that_hangs_up_leaves_one_line_and_no_traceback(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A reset connection is the client's business: the server logs it and keeps serving."""
+    with _serve(_slow) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=SOCKET_TIMEOUT) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            # Linger 0: close() sends a reset, as a client killed mid-request does.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        assert requests.get(f"{url}/", timeout=SOCKET_TIMEOUT).text == "late"
+    errors = capfd.readouterr().err
+    assert "client went away" in errors
+    assert "Traceback" not in errors
