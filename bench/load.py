@@ -52,6 +52,7 @@ class Outcome:
     retry_after: str | None = None
     json_error: bool = False  # a JSON body with "error" and "message"
     failure: str | None = None  # the exception class when there was no answer
+    subject: str = ""  # the channel id or object key written or read, if any
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Worker:
             operation = "list_files"
         self.count += 1
         method, path, body = self._build(operation)
+        subject = _subject(operation, path, body)
         started = time.monotonic()
         try:
             response = self.session.request(
@@ -82,7 +84,7 @@ class Worker:
             )
         except requests.RequestException as exc:
             return Outcome(operation, started, time.monotonic() - started, None,
-                           failure=type(exc).__name__)  # fmt: skip
+                           failure=type(exc).__name__, subject=subject)  # fmt: skip
         outcome = Outcome(
             operation,
             started,
@@ -90,6 +92,7 @@ class Worker:
             response.status_code,
             retry_after=response.headers.get("Retry-After"),
             json_error=_is_json_error(response),
+            subject=subject,
         )
         if response.status_code in (200, 201):
             self._remember(operation, body)
@@ -203,6 +206,15 @@ def _percentile(ordered: list[float], percent: int) -> float:
     if len(ordered) < 2:
         return ordered[0] if ordered else 0.0
     return statistics.quantiles(ordered, n=100, method="inclusive")[percent - 1]
+
+
+def _subject(operation: str, path: str, body: dict[str, Any] | None) -> str:
+    """The channel id or object key a request is about ("" for lists)."""
+    if body is not None and operation in ("create_channel", "upload_file"):
+        return str(body.get("id") or body.get("key"))
+    if operation in ("read_channel", "update_channel", "read_file"):
+        return path.split("/", 2)[2]
+    return ""
 
 
 def _is_json_error(response: requests.Response) -> bool:
