@@ -14,7 +14,7 @@ from types import FrameType
 
 from tooling.local_cloud import banner
 from tooling.local_cloud.cloud import LocalCloud
-from tooling.local_cloud.config import ConfigError, config_from_env, with_dotenv
+from tooling.local_cloud.config import LocalConfigError, config_from_env, with_dotenv
 from tooling.local_cloud.processes import StartupError
 
 EXIT_STOPPED = 0
@@ -28,7 +28,7 @@ def main() -> int:
         # .env (see .env.example) only configures this command; its values are not
         # passed on to the emulators and functions, which get os.environ as before.
         config = config_from_env(with_dotenv(os.environ))
-    except ConfigError as exc:
+    except LocalConfigError as exc:
         print(f"make local: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     stop = threading.Event()

@@ -163,6 +163,17 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             # Subscription ARNs are the topic's ARN plus ":<id>".
             (_ARN.format(service="sns") + "{name}-*",),
         ),
+        # Schedules carry no tags; their names (in the default group) scope them.
+        Grant(
+            "Schedules",
+            (
+                "scheduler:CreateSchedule",
+                "scheduler:DeleteSchedule",
+                "scheduler:GetSchedule",
+                "scheduler:UpdateSchedule",
+            ),
+            (_ARN.format(service="scheduler") + "schedule/default/{name}-*",),
+        ),
         Grant(
             "CloudWatchAlarms",
             (
@@ -520,6 +531,14 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             ("arn:aws:iam::{account}:role/{name}-vpc-flow-logs-*",),
             conditions={"StringEquals": {"iam:PassedToService": "vpc-flow-logs.amazonaws.com"}},
         ),
+        # The report schedule's role (stacks/aws/report_schedule.py, <stack>-report-schedule-*),
+        # only to EventBridge Scheduler.
+        Grant(
+            "PassSchedulerRole",
+            ("iam:PassRole",),
+            ("arn:aws:iam::{account}:role/{name}-report-schedule-*",),
+            conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+        ),
         Grant(
             "PassMonitoringRole",
             ("iam:PassRole",),
@@ -591,6 +610,25 @@ BOUNDARY: tuple[Grant, ...] = (
         (_ARN.format(service="dynamodb") + "table/{name}-*",),
     ),
     Grant("FunctionQueues", ("sqs:SendMessage",), (_ARN.format(service="sqs") + "{name}-*",)),
+    # The report (stacks/aws/uploads_report.py): it reads the index, announces on its
+    # topic (encrypted with a key of the stack, found by tag), and is invoked by its schedule.
+    Grant(
+        "FunctionIndexQueries",
+        ("dynamodb:Query",),
+        (_ARN.format(service="dynamodb") + "table/{name}-*",),
+    ),
+    Grant("FunctionTopics", ("sns:Publish",), (_ARN.format(service="sns") + "{name}-*",)),
+    Grant(
+        "FunctionTopicKeys",
+        ("kms:Decrypt", "kms:GenerateDataKey"),
+        (_ARN.format(service="kms") + "key/*",),
+        conditions=_TAGGED,
+    ),
+    Grant(
+        "ScheduledInvokes",
+        ("lambda:InvokeFunction",),
+        (_ARN.format(service="lambda") + "function:{name}-*",),
+    ),
     Grant(
         "FunctionAppSecrets",
         ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),

@@ -600,6 +600,17 @@ REQUIRED: Mapping[str, RequiredActions] = {
         _pike("s3/aws_s3_bucket_versioning.json", "dd2b1aeab20b94981f5ec530938bae07fa12fbb0"),
         ("s3:GetBucketVersioning", "s3:PutBucketVersioning"),
     ),
+    "aws:scheduler/schedule:Schedule": RequiredActions(
+        "aws_scheduler_schedule",
+        _pike("scheduler/aws_scheduler_schedule.json", "a37404e260dbbbf0e19aa73dd26d72041ca7b663"),
+        (
+            "iam:PassRole",
+            "scheduler:CreateSchedule",
+            "scheduler:DeleteSchedule",
+            "scheduler:GetSchedule",
+            "scheduler:UpdateSchedule",
+        ),
+    ),
     "aws:secretsmanager/secret:Secret": RequiredActions(
         "aws_secretsmanager_secret",
         _pike(

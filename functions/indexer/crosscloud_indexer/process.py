@@ -4,10 +4,13 @@ import logging
 from collections import Counter
 from typing import Any
 
+from crosscloud_logging import configure_logging, emit, get_logger
+
 from crosscloud_indexer.events import deliveries, object_events
 from crosscloud_indexer.exceptions import RecordsFailedError
 from crosscloud_indexer.index import ObjectIndex
-from crosscloud_indexer.logs import emit, get_logger
+
+log = get_logger("indexer")
 
 
 def process_event(event: dict[str, Any], index: ObjectIndex) -> dict[str, Any]:
@@ -18,7 +21,7 @@ def process_event(event: dict[str, Any], index: ObjectIndex) -> dict[str, Any]:
     tried); rewriting the ones that succeeded is harmless because writes are
     idempotent and ordered by sequencer.
     """
-    log = get_logger()
+    configure_logging()
     outcomes: Counter[str] = Counter()
     failed_messages: list[str] = []
     direct_failures = direct_total = 0
@@ -46,6 +49,6 @@ def _index_record(record: dict[str, Any], index: ObjectIndex, outcomes: Counter[
         # is logged; messages can include object keys or request data.
         outcomes["failed"] += 1
         fields = {"error_type": type(error).__name__}
-        emit(get_logger(), logging.WARNING, "record failed", fields)
+        emit(log, logging.WARNING, "record failed", fields)
         return False
     return True

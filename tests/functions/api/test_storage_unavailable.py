@@ -6,10 +6,10 @@ from typing import Any
 import boto3
 import pytest
 from crosscloud_api.exceptions import BackendUnavailableError
-from crosscloud_api.logs import configure_logging
 from crosscloud_api.storage.gcs import GcsStore
 from crosscloud_api.storage.s3 import CLIENT_CONFIG, S3Store
 from crosscloud_api.storage.unavailable import unavailable
+from crosscloud_logging import configure_logging
 from google.api_core import exceptions as api_exceptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage

@@ -35,15 +35,18 @@ def test_s3_may_invoke_only_from_the_uploads_bucket_of_this_account(dev: SynthRe
 
 def test_failed_events_go_to_an_encrypted_queue(dev: SynthResult) -> None:
     """After two retries, failures land in an SSE queue; its depth alarms."""
-    queue = dev.one("aws:sqs/queue:Queue")
+    queue = dev.one("aws:sqs/queue:Queue", "crosscloud-dev-indexer-failures")
     assert queue.inputs["sqsManagedSseEnabled"] is True
-    config = dev.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
+    config = dev.one(
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "crosscloud-dev-indexer"
+    )
     assert config.inputs["maximumRetryAttempts"] == 2
     assert config.inputs["destinationConfig"] == {"onFailure": {"destination": queue.state["arn"]}}
     (alarm,) = [
         a
         for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
         if a.inputs.get("namespace") == "AWS/SQS"
+        and a.inputs["dimensions"]["QueueName"] == queue.state["name"]
     ]
     assert alarm.inputs["dimensions"] == {"QueueName": queue.state["name"]}
 
@@ -67,7 +70,7 @@ def test_indexer_role_reads_objects_writes_rows_and_sends_failures(dev: SynthRes
     # Conditional writes only: no read of the table (the condition needs none).
     assert statements["WriteIndexRows"]["Action"] == ["dynamodb:DeleteItem", "dynamodb:PutItem"]
     assert statements["SendFailedEvents"]["Resource"] == [
-        dev.one("aws:sqs/queue:Queue").state["arn"]
+        dev.one("aws:sqs/queue:Queue", "crosscloud-dev-indexer-failures").state["arn"]
     ]
     assert sorted(statements) == [
         "ReadObjectMetadata",

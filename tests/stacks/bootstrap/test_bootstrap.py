@@ -297,7 +297,7 @@ def test_boundary_allows_no_action_a_stack_role_is_not_granted(
         for statement in json.loads(role_policy.inputs["policy"])["Statement"]
         for action in statement["Action"]
     }
-    assert "dynamodb:Query" not in allowed
+    assert "dynamodb:Scan" not in allowed
     assert allowed - granted == set()
 
 

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from tooling.local_cloud.config import PORT_VARIABLES, ConfigError, config_from_env, with_dotenv
+from tooling.local_cloud.config import (
+    PORT_VARIABLES,
+    LocalConfigError,
+    config_from_env,
+    with_dotenv,
+)
 
 
 def test_defaults() -> None:
@@ -36,7 +41,7 @@ def test_overrides() -> None:
 )
 def test_bad_values_name_the_variable(env: dict[str, str], named: str) -> None:
     """A bad value is refused with the variable's name."""
-    with pytest.raises(ConfigError, match=named):
+    with pytest.raises(LocalConfigError, match=named):
         config_from_env(env)
 
 
@@ -69,5 +74,5 @@ def test_a_bad_value_from_dotenv_is_named(tmp_path: Path) -> None:
     """A value read from .env is validated like an exported one."""
     dotenv = tmp_path / ".env"
     dotenv.write_text("LOCAL_GCS_PORT=abc\n")
-    with pytest.raises(ConfigError, match="LOCAL_GCS_PORT"):
+    with pytest.raises(LocalConfigError, match="LOCAL_GCS_PORT"):
         config_from_env(with_dotenv({}, dotenv))

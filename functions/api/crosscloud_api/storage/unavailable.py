@@ -5,8 +5,9 @@ Only the cause's class (and an S3 error code) is logged: exception texts carry U
 bucket names and sometimes request bodies.
 """
 
+from crosscloud_logging import get_logger
+
 from crosscloud_api.exceptions import BackendUnavailableError
-from crosscloud_api.logs import get_logger
 
 log = get_logger("storage")
 
