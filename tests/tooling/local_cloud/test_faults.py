@@ -75,18 +75,9 @@ class Running:
         return {name: self.cloud.children[name].process.pid for name in ("aws-api", "gcp-api")}
 
 
-# Stopping PostgreSQL cuts open connections (57P01) and restarting it refuses new ones for a
-# moment (57P03); the API answers both with a 500 for now, not a 503. Classifying them is
-# the database module's (crosscloud_api/channels.py) work, in progress on another branch.
-PG_RESTART_500 = pytest.mark.xfail(
-    reason="server-side PostgreSQL shutdown/startup errors are not yet mapped to 503",
-    strict=False,
-)
-
-
 @pytest.fixture(
     scope="module",
-    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, PG_RESTART_500])],
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
 def running(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
