@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv test local lint typecheck synth preflight policy plan bench lock clean
+.PHONY: venv test local lint typecheck synth preflight policy plan bench load lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt functions/api/requirements.txt functions/report/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ plan: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -B -m bench
+
+# Mixed reads and writes against both local endpoints in each database mode (a few
+# minutes; its own local cloud on free ports); results in bench/load.md.
+load: $(STAMP)
+	$(PY) -B -m bench.load_report
 
 # Re-pin every transitive dependency after changing a top-level pin.
 lock:

@@ -1,6 +1,7 @@
 """``make local``: both function endpoints on this machine, against local emulators.
 
-The environment is read here and only here (ports, LOCAL_DATABASE, LOCAL_STATE_DIR);
+The environment is read here and only here (ports, LOCAL_DATABASE, LOCAL_STATE_DIR), with
+the repository's ``.env`` filling in what the environment does not set;
 everything below takes explicit arguments. See docs/local.md.
 """
 
@@ -13,7 +14,7 @@ from types import FrameType
 
 from tooling.local_cloud import banner
 from tooling.local_cloud.cloud import LocalCloud
-from tooling.local_cloud.config import LocalConfigError, config_from_env
+from tooling.local_cloud.config import LocalConfigError, config_from_env, with_dotenv
 from tooling.local_cloud.processes import StartupError
 
 EXIT_STOPPED = 0
@@ -24,7 +25,9 @@ EXIT_CONFIG = 2
 def main() -> int:
     """Start everything, wait for Ctrl-C or SIGTERM, stop everything."""
     try:
-        config = config_from_env(os.environ)
+        # .env (see .env.example) only configures this command; its values are not
+        # passed on to the emulators and functions, which get os.environ as before.
+        config = config_from_env(with_dotenv(os.environ))
     except LocalConfigError as exc:
         print(f"make local: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -64,6 +64,9 @@ class LocalCloud:
         self.children: dict[str, Child] = {}
         self.backends = ("moto", "gcs")
         self._stack = ExitStack()
+        # Kept for restart_backend: what to provision again, and the cluster to restart.
+        self._resources: StackResources | None = None
+        self._postgres: database.PostgresServer | None = None
 
     def __enter__(self) -> Endpoints:
         """Start every component; on any failure, stop what did start and re-raise."""
@@ -96,6 +99,7 @@ class LocalCloud:
             # Joined before anything can be stopped: its clean-up must be registered first.
             pool.shutdown(wait=True)
         urls = databases.result()
+        self._resources = resources
         try:
             emulator, queue_url = self._provision_aws(moto, resources)
             gcs_url = self._provision_gcs(gcs, resources)
@@ -192,7 +196,9 @@ class LocalCloud:
         """Database URLs per cloud: SQLite files, or a PostgreSQL cluster stopped on exit."""
         if self.config.database == "postgres":
             port = self.config.ports.postgres.number
-            urls = self._stack.enter_context(database.postgres_urls(port, CLOUDS))
+            self._postgres, urls = self._stack.enter_context(
+                database.postgres_cluster(port, CLOUDS)
+            )
             self._progress(
                 f"PostgreSQL                 {HOST}:{port}  (channels_aws, channels_gcp)"
             )
@@ -200,6 +206,43 @@ class LocalCloud:
         urls = database.sqlite_urls(self.config.state_dir, CLOUDS)
         self._progress(f"SQLite                     {self.config.state_dir}/channels-*.db")
         return urls
+
+    def stop_backend(self, name: str) -> None:
+        """Stop ``moto``, ``gcs`` or ``postgres`` as an outage would; the endpoints keep running."""
+        if name == "postgres":
+            self._cluster().stop()
+        else:
+            self.children[name].stop()
+        self._progress(f"{name} stopped")
+
+    def restart_backend(self, name: str) -> None:
+        """Start a stopped backend again on its port, and wait until it serves.
+
+        The emulators keep their state in memory, so they come back empty and get the
+        stack's resources again (as a managed service comes back with its data);
+        PostgreSQL keeps its data directory. The endpoints are not restarted.
+        """
+        resources, ports = self._resources, self.config.ports
+        if resources is None:
+            raise RuntimeError("the local cloud is not running")
+        if name == "postgres":
+            self._cluster().start()
+        elif name == "moto":
+            self._provision_aws(
+                self._spawn("moto", commands.moto(ports.moto.number), {}), resources
+            )
+        elif name == "gcs":
+            gcs = self._spawn("gcs", commands.gcs_emulator(ports.gcs.number), {})
+            self._provision_gcs(gcs, resources)
+        else:
+            raise ValueError(f"no backend named {name!r}")
+        self._progress(f"{name} restarted")
+
+    def _cluster(self) -> database.PostgresServer:
+        """The running PostgreSQL cluster (LOCAL_DATABASE=postgres only)."""
+        if self._postgres is None:
+            raise RuntimeError("this local cloud runs SQLite, not PostgreSQL")
+        return self._postgres
 
     def _spawn(self, name: str, command: list[str], extra_env: Mapping[str, str]) -> Child:
         """Start one component and register its stop."""

@@ -1,10 +1,14 @@
 """What one run of the local cloud needs: ports, database, state directory; read at the edge."""
 
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 ROOT = Path(__file__).resolve().parents[2]
+DOTENV = ROOT / ".env"
 HOST = "127.0.0.1"
 STACK = "local"
 DATABASES = ("sqlite", "postgres")
@@ -66,6 +70,16 @@ class LocalConfig:
     seed: bool = True
 
 
+def with_dotenv(env: Mapping[str, str], path: Path = DOTENV) -> dict[str, str]:
+    """``env`` plus the variables ``path`` sets that ``env`` does not (the environment wins).
+
+    A missing file adds nothing; a variable the file names without a value is ignored.
+    """
+    from_file = dotenv_values(path) if path.is_file() else {}
+    extra = {name: value for name, value in from_file.items() if value is not None}
+    return {**extra, **env}
+
+
 def config_from_env(env: Mapping[str, str]) -> LocalConfig:
     """Read LOCAL_* variables (the command-line edge), naming any bad one."""
     numbers = {name: _port(env, name, default) for name, (default, _) in PORT_VARIABLES.items()}
@@ -87,3 +101,13 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise LocalConfigError(f"{name} must be a TCP port number (1-65535), got {value!r}")
     return int(value)
+
+
+def free_ports() -> Ports:
+    """Ports that were free a moment ago, one per variable (tests, ``make load``)."""
+    ports = []
+    for variable, (_, purpose) in PORT_VARIABLES.items():
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            ports.append(Port(int(probe.getsockname()[1]), variable, purpose))
+    return Ports(*ports)

@@ -56,6 +56,20 @@ class PostgresServer:
         """The API's DATABASE_URL for ``database`` as the application role."""
         return f"postgresql+pg8000://{self.user}:{self.password}@{self.host}:{self.port}/{database}"
 
+    @property
+    def data_dir(self) -> Path:
+        """The cluster's data directory (beside its socket and log)."""
+        return self.socket_dir / "data"
+
+    def stop(self) -> None:
+        """Stop the server, keeping its data: open connections are cut, as in an outage."""
+        _run_tool(self.run_as, self.bin_dir / "pg_ctl", "-D", str(self.data_dir),
+                  "-m", "fast", "-w", "stop")  # fmt: skip
+
+    def start(self) -> None:
+        """Start the (stopped) server again on the same port, socket and data."""
+        _start_server(self.run_as, self.bin_dir, self.socket_dir, self.port)
+
     def run_sql(self, statement: str) -> None:
         """Run one statement as the superuser, over the cluster's private socket (trusted)."""
         _run_tool(self.run_as, self.bin_dir / "psql", "-h", str(self.socket_dir),
@@ -72,6 +86,13 @@ def _run_tool(run_as: Sequence[str], tool: Path, *args: str) -> None:
     except subprocess.CalledProcessError as exc:
         output = (exc.stdout + exc.stderr).decode(errors="replace")
         raise StartupError(f"{tool.name} failed:\n{output}") from exc
+
+
+def _start_server(run_as: Sequence[str], bin_dir: Path, workdir: Path, port: int) -> None:
+    """pg_ctl start for the cluster in ``workdir``, listening on loopback ``port`` only."""
+    options = f"-c listen_addresses={HOST} -p {port} -k {workdir} -c fsync=off"
+    _run_tool(run_as, bin_dir / "pg_ctl", "-D", str(workdir / "data"), "-o", options,
+              "-l", str(workdir / "log"), "-w", "-t", "30", "start")  # fmt: skip
 
 
 @contextmanager
@@ -105,9 +126,7 @@ def throwaway_postgres(
     try:
         _run_tool(run_as, bin_dir / "initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8",
                   "--no-sync", "--auth-local=trust", "--auth-host=scram-sha-256")  # fmt: skip
-        options = f"-c listen_addresses={HOST} -p {port} -k {workdir} -c fsync=off"
-        _run_tool(run_as, pg_ctl, "-D", str(data), "-o", options, "-l", str(workdir / "log"),
-                  "-w", "-t", "30", "start")  # fmt: skip
+        _start_server(run_as, bin_dir, workdir, port)
         started = True
         server = PostgresServer(HOST, port, role, password, bin_dir, workdir, run_as)
         server.run_sql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
@@ -125,6 +144,15 @@ def throwaway_postgres(
 @contextmanager
 def postgres_urls(port: int, clouds: Sequence[str]) -> Generator[dict[str, str]]:
     """Run a fresh cluster on ``port`` with one database per cloud; yield their URLs."""
+    with postgres_cluster(port, clouds) as (_, urls):
+        yield urls
+
+
+@contextmanager
+def postgres_cluster(
+    port: int, clouds: Sequence[str]
+) -> Generator[tuple[PostgresServer, dict[str, str]]]:
+    """As ``postgres_urls``, also yielding the server (which can be stopped and restarted)."""
     if postgres_bin() is None:
         raise StartupError(
             "LOCAL_DATABASE=postgres needs a PostgreSQL server (apt-get install postgresql); "
@@ -133,4 +161,4 @@ def postgres_urls(port: int, clouds: Sequence[str]) -> Generator[dict[str, str]]
     with throwaway_postgres(port) as server:
         for cloud in clouds:
             server.run_sql(f"CREATE DATABASE channels_{cloud} OWNER {server.user}")
-        yield {cloud: server.url(f"channels_{cloud}") for cloud in clouds}
+        yield server, {cloud: server.url(f"channels_{cloud}") for cloud in clouds}

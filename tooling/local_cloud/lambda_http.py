@@ -6,19 +6,29 @@ the function's environment is this process's environment, as in a Lambda runtime
 
 import argparse
 import json
+import re
 import signal
 import sys
 import threading
+from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
 from tooling.local_cloud.apigw import HttpRequest, HttpResponse, to_event, to_response
+from tooling.local_cloud.framing import FramingError, read_body
 from tooling.local_cloud.runtime import Handler, LambdaContext, exit_with_parent, load_handler
 
 # Hop-by-hop and framing headers belong to this server, not to the function's result.
 _OWN_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+# The body is handed over decoded, so its framing headers are not the function's either.
+_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding"})
+# As the standard library's parser: longer request lines are a 414.
+MAX_REQUEST_LINE = 65536
+READ_TIMEOUT_SECONDS = 30.0
+# A method is an RFC 9110 token; anything else cannot have come from a conforming client.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # API Gateway's payload limit; larger requests never reach the function.
 MAX_BODY_BYTES = 10 * 1024 * 1024
 # A synchronous Lambda invocation carries at most 6 MB of event JSON (the body
@@ -27,27 +37,72 @@ MAX_EVENT_BYTES = 6 * 1024 * 1024
 
 
 def make_server(
-    host: str, port: int, handler: Handler, function_name: str, timeout: float = 15.0
+    host: str,
+    port: int,
+    handler: Handler,
+    function_name: str,
+    timeout: float = 15.0,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
 ) -> ThreadingHTTPServer:
-    """A threading HTTP server that serves every method and path through ``handler``."""
+    """A threading HTTP server that serves every method and path through ``handler``.
+
+    ``timeout`` is the function's; ``read_timeout`` bounds each wait for the client.
+    """
 
     class Front(BaseHTTPRequestHandler):
-        """Turns each request into one invocation."""
+        """Turns each request into one invocation; every answer of its own is JSON."""
 
         protocol_version = "HTTP/1.1"
+        # Socket timeout: a client that stops sending mid-request gets a 408, not a thread.
+        timeout = read_timeout
+
+        def handle_one_request(self) -> None:
+            """Read one request line and headers (the standard library's parser), then invoke.
+
+            Every method reaches the function, as through an ANY route, so an unknown one
+            gets the application's JSON 405 rather than the library's HTML 501.
+            """
+            try:
+                self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+                if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                    self.requestline = self.request_version = self.command = ""
+                    self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                    return
+                if not self.raw_requestline:
+                    self.close_connection = True
+                    return
+                if self.parse_request():
+                    self._invoke()
+                self.wfile.flush()
+            except TimeoutError:
+                self.close_connection = True
+            except ConnectionError as error:
+                # The client hung up (reset, broken pipe): nobody to answer, nothing to
+                # report but one line; socketserver would print a traceback.
+                self.log_message("client went away: %s", type(error).__name__)
+                self.close_connection = True
 
         def _invoke(self) -> None:
             """Read the body, call the handler, write its result."""
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY_BYTES:
-                self._write(_gateway_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE))
+            if not _TOKEN.fullmatch(self.command):
+                self.send_error(HTTPStatus.BAD_REQUEST, "invalid method")
+                return
+            try:
+                body = read_body(self.headers, self.rfile, MAX_BODY_BYTES)
+            except FramingError as error:
+                # The next request's first byte is unknown now: answer and hang up.
                 self.close_connection = True
+                self._write(_gateway_error(error.status, error.message))
+                return
+            except TimeoutError:
+                self.close_connection = True
+                self._write(_gateway_error(HTTPStatus.REQUEST_TIMEOUT))
                 return
             request = HttpRequest(
                 method=self.command,
                 target=self.path,
-                headers=list(self.headers.items()),
-                body=self.rfile.read(length) if length else b"",
+                headers=_forwarded_headers(self.headers.items(), len(body)),
+                body=body,
                 source_ip=self.client_address[0],
                 protocol=self.request_version,
             )
@@ -64,10 +119,17 @@ def make_server(
                 response = _gateway_error(HTTPStatus.BAD_GATEWAY)
             self._write(response)
 
-        # Every method an HTTP API "ANY" route accepts reaches the function; the names
-        # are BaseHTTPRequestHandler's dispatch convention.
-        do_GET = do_POST = do_PUT = do_PATCH = _invoke  # noqa: N815
-        do_DELETE = do_HEAD = do_OPTIONS = _invoke  # noqa: N815
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """The library's own errors (bad request line, headers too long...) as JSON."""
+            self.log_error("code %d, message %s", code, message)
+            if self.request_version == "HTTP/0.9":
+                # The version was not parsed yet (the library's default): without this
+                # the answer would go out as a bare HTTP/0.9 body, with no status line.
+                self.request_version = "HTTP/1.1"
+            self.close_connection = True
+            self._write(_gateway_error(HTTPStatus(code), message))
 
         def _write(self, response: HttpResponse) -> None:
             """Send status, headers and body."""
@@ -76,6 +138,8 @@ def make_server(
                 if name.lower() not in _OWN_HEADERS:
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(response.body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(response.body)
@@ -87,9 +151,15 @@ def make_server(
     return ThreadingHTTPServer((host, port), Front)
 
 
-def _gateway_error(status: HTTPStatus) -> HttpResponse:
+def _forwarded_headers(headers: Iterable[tuple[str, str]], length: int) -> list[tuple[str, str]]:
+    """The request's headers as the function sees them: the body arrives de-chunked."""
+    kept = [(name, value) for name, value in headers if name.lower() not in _FRAMING_HEADERS]
+    return [*kept, ("Content-Length", str(length))] if length else kept
+
+
+def _gateway_error(status: HTTPStatus, message: str | None = None) -> HttpResponse:
     """The JSON body API Gateway itself sends when it cannot get a result."""
-    body = f'{{"message":"{status.phrase}"}}'.encode()
+    body = json.dumps({"message": message or status.phrase}, separators=(",", ":")).encode()
     return HttpResponse(int(status), [("Content-Type", "application/json")], body)
 
 

@@ -17,17 +17,17 @@ from google.cloud.storage.retry import DEFAULT_RETRY
 from requests import exceptions as requests_exceptions
 
 from crosscloud_api.exceptions import (
-    BackendUnavailableError,
     NotFoundError,
     SettingsError,
     ValidationError,
 )
 from crosscloud_api.storage.model import ObjectInfo, ObjectPage, SignedUrl
+from crosscloud_api.storage.unavailable import unavailable
 
 TIMEOUT_SECONDS = 10
 # The library's default retry keeps trying for 120 s; an API request should
-# give up well within the function's own timeout and answer 503.
-RETRY_SECONDS = 10.0
+# give up within a few seconds and answer 503 (three attempts at its 1 s, 2 s backoff).
+RETRY_SECONDS = 3.0
 _UNAVAILABLE = (
     api_exceptions.RetryError,
     api_exceptions.ServerError,
@@ -36,6 +36,7 @@ _UNAVAILABLE = (
     auth_exceptions.TransportError,
     auth_exceptions.RefreshError,
     requests_exceptions.ConnectionError,
+    requests_exceptions.ChunkedEncodingError,  # the server died mid-response
     requests_exceptions.Timeout,
 )
 
@@ -187,12 +188,12 @@ class _Translated:
         if isinstance(exc, api_exceptions.NotFound):
             if self.missing == "object":
                 raise NotFoundError("object not found") from exc
-            raise BackendUnavailableError("storage") from exc
+            raise unavailable("gcs", exc, "bucket not found") from exc
         if isinstance(exc, api_exceptions.BadRequest):
             message = f"the storage service refused the {self.refused} as invalid"
             raise ValidationError(message, field=self.field) from exc
         if isinstance(exc, _UNAVAILABLE):
-            raise BackendUnavailableError("storage") from exc
+            raise unavailable("gcs", exc) from exc
 
 
 def _info(blob: storage.Blob) -> ObjectInfo:

@@ -8,8 +8,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError, ValidationError
+from crosscloud_api.exceptions import NotFoundError, ValidationError
 from crosscloud_api.storage.model import ObjectInfo, ObjectPage, SignedUrl
+from crosscloud_api.storage.unavailable import unavailable
 
 # Short timeouts and few retries: an API call should fail fast with a 503 rather
 # than hold the function until the platform's timeout.
@@ -54,7 +55,8 @@ class S3Store:
                 raise ValidationError(message, field=field) from exc
             raise _translate(exc) from exc
         except BotoCoreError as exc:
-            raise BackendUnavailableError("storage") from exc
+            # EndpointConnectionError, ConnectionClosedError, ReadTimeoutError...
+            raise unavailable("s3", exc) from exc
         # ListObjectsV2 does not return content types; a HEAD per key would make a
         # page of 1000 cost 1001 requests, so listings leave it out on S3.
         items = [
@@ -113,7 +115,8 @@ class S3Store:
         except ClientError as exc:
             raise _translate(exc) from exc
         except BotoCoreError as exc:
-            raise BackendUnavailableError("storage") from exc
+            # EndpointConnectionError, ConnectionClosedError, ReadTimeoutError...
+            raise unavailable("s3", exc) from exc
 
 
 def _code(exc: ClientError) -> str:
@@ -128,5 +131,5 @@ def _translate(exc: ClientError) -> Exception:
     if code in _MISSING:
         return NotFoundError("object not found")
     if code in _UNAVAILABLE or status >= 500:
-        return BackendUnavailableError("storage")
+        return unavailable("s3", exc, code)
     return exc
