@@ -2,14 +2,16 @@
 
 import base64
 import binascii
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, url_for
 
-from crosscloud_api.channels import ChannelFields
 from crosscloud_api.exceptions import ValidationError
 from crosscloud_api.routes import services
 from crosscloud_api.validation import bounded_int, json_body, query_param, slug, text
+
+if TYPE_CHECKING:  # the database layer loads on the first channels request
+    from crosscloud_api.channels import ChannelFields
 
 bp = Blueprint("channels", __name__)
 DEFAULT_PAGE = 50
@@ -61,8 +63,10 @@ def delete_channel(channel_id: str) -> tuple[str, int]:
     return "", 204
 
 
-def _fields(body: dict[str, Any], *, require_count: bool = False) -> ChannelFields:
+def _fields(body: dict[str, Any], *, require_count: bool = False) -> "ChannelFields":
     """Validate the writable fields of a channel."""
+    from crosscloud_api.channels import ChannelFields
+
     url = text(body, "url", max_length=2048)
     if not url.startswith(("https://", "http://")) or len(url.split("//", 1)[1]) == 0:
         raise ValidationError("url must be an absolute http(s) URL", field="url")
