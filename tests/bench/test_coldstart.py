@@ -1,9 +1,5 @@
 """The cold-start benchmark's bookkeeping: paired ratios per platform and the report section."""
 
-from pathlib import Path
-
-import pytest
-
 from bench import __main__ as report
 from bench import coldstart
 
@@ -38,14 +34,3 @@ def test_report_judges_each_platform_on_its_median_ratio() -> None:
     assert f"| {AWS.name} | hello-world | 100 | 200 |" in text
     assert "**1.20x** (target ≤ 1.5x: met; rounds ranged 1.10 to 1.50x)" in text
     assert "**2.00x** (target ≤ 1.5x: NOT met; rounds ranged 1.50 to 2.00x)" in text
-
-
-def test_a_run_appends_a_section_below_the_earlier_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Earlier runs stay in results.md; a missing file starts with the header."""
-    results = tmp_path / "results.md"
-    monkeypatch.setattr(report, "RESULTS", results)
-    report.append_section(["## first run", "", "a"])
-    report.append_section(["## second run", "", "b"])
-    assert results.read_text() == f"{report.HEADER}\n\n## first run\n\na\n\n## second run\n\nb\n"
