@@ -16,7 +16,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 # machine where uv cannot be installed, uses pip for everything. uv reads no
 # pip.conf: it uses PyPI, as CI does, unless UV_DEFAULT_INDEX says otherwise.
 # --compile-bytecode: pip compiles at install too, and everything here runs with
-# PYTHONDONTWRITEBYTECODE, so without it every import would compile from source.
+# PYTHONDONTWRITEBYTECODE, so without it every import would compile from source,
+# and a library's SyntaxWarnings would reach pytest (warnings are errors there).
 INSTALLER ?= uv
 PIP_INSTALL := $(PY) -m pip install --quiet --requirement requirements-dev.txt --constraint constraints.txt
 UV_INSTALL := $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) --requirement requirements-dev.txt --constraint constraints.txt
