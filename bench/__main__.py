@@ -116,9 +116,6 @@ def _median_ratio(rounds: subrouter.Rounds, name: str, other: str) -> str:
     return f"{statistics.median(rounds.ratios(name, other)):.2f}x"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 def _coldstart_section(timings: coldstart.Timings) -> list[str]:
     """Median milliseconds per variant and, per platform, the paired API / hello-world ratio."""
@@ -155,3 +152,7 @@ def _coldstart_section(timings: coldstart.Timings) -> list[str]:
         "",
     ]
     return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
