@@ -116,7 +116,6 @@ def _median_ratio(rounds: subrouter.Rounds, name: str, other: str) -> str:
     return f"{statistics.median(rounds.ratios(name, other)):.2f}x"
 
 
-
 def _coldstart_section(timings: coldstart.Timings) -> list[str]:
     """Median milliseconds per variant and, per platform, the paired API / hello-world ratio."""
     runs = len(timings.first_request_ms[coldstart.PLATFORMS[0].api])
