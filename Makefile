@@ -11,9 +11,25 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: venv test local lint typecheck synth preflight policy plan bench load lock clean
 
+# uv installs the same pins several times faster than pip (bench/results.md, setup
+# time). pip installs uv itself at its pin in constraints.txt; INSTALLER=pip, or a
+# machine where uv cannot be installed, uses pip for everything. uv reads no
+# pip.conf: it uses PyPI, as CI does, unless UV_DEFAULT_INDEX says otherwise.
+# --compile-bytecode: pip compiles at install too, and everything here runs with
+# PYTHONDONTWRITEBYTECODE, so without it every import would compile from source,
+# and a library's SyntaxWarnings would reach pytest (warnings are errors there).
+INSTALLER ?= uv
+PIP_INSTALL := $(PY) -m pip install --quiet --requirement requirements-dev.txt --constraint constraints.txt
+UV_INSTALL := $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) --requirement requirements-dev.txt --constraint constraints.txt
+
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt functions/api/requirements.txt functions/report/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --requirement requirements-dev.txt --constraint constraints.txt
+	if [ "$(INSTALLER)" = uv ] && $(PY) -m pip install --quiet --constraint constraints.txt uv; then \
+	  $(UV_INSTALL); \
+	else \
+	  [ "$(INSTALLER)" = pip ] || echo "uv could not be installed; installing with pip" >&2; \
+	  $(PIP_INSTALL); \
+	fi
 	touch $@
 
 venv: $(STAMP)

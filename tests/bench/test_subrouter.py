@@ -1,7 +1,7 @@
 """The sub-router benchmark's bookkeeping: paired rounds and the report built from them."""
 
 from bench import subrouter
-from bench.__main__ import _throughput_section
+from bench.__main__ import _throughput_section, _where_the_time_goes
 
 RATES = {
     subrouter.ROUTED: [80.0, 45.0, 90.0],
@@ -23,3 +23,17 @@ def test_report_judges_the_median_paired_ratio_against_the_direct_app() -> None:
     assert "### in-process WSGI (3 paired rounds)" in text
     assert "**0.90x** (target ≥ 0.85x: met; rounds ranged 0.80 to 0.90x)" in text
     assert f"| {subrouter.ROUTED} | 80 | 0.90x | 0.45x |" in text
+
+
+def test_breakdown_splits_the_routed_cost_with_the_one_route_variant() -> None:
+    """µs per request from median rates: one-route minus bare, routed minus one-route."""
+    rates = {
+        subrouter.ROUTED: [1000.0],  # 1000 µs
+        subrouter.DIRECT: [1250.0],  # 800 µs
+        subrouter.BARE: [2000.0],  # 500 µs
+        subrouter.MINIMAL: [1600.0],  # 625 µs
+    }
+    text = "\n".join(_where_the_time_goes(subrouter.Rounds(rates)))
+    assert "around a one-route app, adds 125 µs to the bare function" in text
+    assert "access log, JSON) adds 375 µs more" in text
+    assert "so it costs 200 µs more than the direct app" in text

@@ -10,7 +10,7 @@ from flask import Flask, Response, g, request
 
 from crosscloud_api import error_handlers
 from crosscloud_api.routes import channels, files, health, openapi
-from crosscloud_api.services import Services
+from crosscloud_api.services import LazyServices, Services
 from crosscloud_api.settings import Settings
 
 EXTENSION = "crosscloud"
@@ -25,7 +25,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Flask:
     configure_logging(settings.log_level)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions[EXTENSION] = services or Services.from_settings(settings)
+    app.extensions[EXTENSION] = services or LazyServices(settings)
     app.extensions["crosscloud.settings"] = settings
     for blueprint in (health.bp, channels.bp, files.bp, openapi.bp):
         app.register_blueprint(blueprint)

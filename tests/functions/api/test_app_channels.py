@@ -5,7 +5,9 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import pg8000.native
 import pytest
 from crosscloud_api import Services, Settings, create_app
 from crosscloud_api.channels import ChannelRepository
@@ -32,10 +34,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'channels.db'}"
     url: str = request.getfixturevalue("module_postgres_url")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # each test starts with no table, as on a new database
-        conn.execute(sa.text("DROP TABLE IF EXISTS channels"))
-    engine.dispose()
+    parts = urlsplit(url)
+    # Each test starts with no table, as on a new database.
+    connection = pg8000.native.Connection(
+        user=parts.username or "",
+        password=parts.password,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        database=parts.path.lstrip("/"),
+    )
+    try:
+        connection.run("DROP TABLE IF EXISTS channels")
+    finally:
+        connection.close()
     return url
 
 

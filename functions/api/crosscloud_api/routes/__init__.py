@@ -3,11 +3,11 @@
 from flask import current_app
 
 from crosscloud_api.contract import Limits
-from crosscloud_api.services import Services
+from crosscloud_api.services import Backends
 from crosscloud_api.settings import Settings
 
 
-def services() -> Services:
+def services() -> Backends:
     """The backends of the running app."""
     return current_app.extensions["crosscloud"]
 

@@ -1,14 +1,16 @@
 """Channels: list, create, read, replace, delete."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, url_for
 
 from crosscloud_api import contract, cursors
-from crosscloud_api.channels import ChannelFields
 from crosscloud_api.exceptions import InvalidCursorError, ValidationError
 from crosscloud_api.routes import limits, services
 from crosscloud_api.validation import json_body, path, query
+
+if TYPE_CHECKING:  # the database layer loads on the first channels request
+    pass
 
 bp = Blueprint("channels", __name__)
 
@@ -30,6 +32,8 @@ def create_channel() -> tuple[Response, int, dict[str, str]]:
     """Create a channel; 409 when the id exists."""
     body = json_body(contract.CREATE_CHANNEL, limits())
     channel_id = body.pop("id")
+    from crosscloud_api.channels import ChannelFields
+
     channel = services().channels.create(channel_id, ChannelFields(**_with_defaults(body)))
     location = url_for("channels.get_channel", channel_id=channel_id)
     return jsonify(channel.to_json()), 201, {"Location": location}
@@ -47,6 +51,8 @@ def replace_channel(channel_id: str) -> Response:
     """Replace a channel's name, url and subscriber count."""
     channel_id = path(contract.CHANNEL_ID, channel_id, "channel_id", limits())
     body = json_body(contract.REPLACE_CHANNEL, limits())
+    from crosscloud_api.channels import ChannelFields
+
     return jsonify(services().channels.replace(channel_id, ChannelFields(**body)).to_json())
 
 
