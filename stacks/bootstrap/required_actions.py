@@ -366,6 +366,24 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "kms:UpdateKeyDescription",
         ),
     ),
+    "aws:lambda/eventSourceMapping:EventSourceMapping": RequiredActions(
+        "aws_lambda_event_source_mapping",
+        _pike(
+            "lambda/aws_lambda_event_source_mapping.json",
+            "ebcdc8191c09d48cd92477939a81bee68ad8faca",
+        ),
+        # apply/destroy/modify/plan, plus the tags attribute: the provider's
+        # default_tags tag every mapping (kms_key_arn is not set).
+        (
+            "lambda:CreateEventSourceMapping",
+            "lambda:DeleteEventSourceMapping",
+            "lambda:GetEventSourceMapping",
+            "lambda:ListTags",
+            "lambda:TagResource",
+            "lambda:UntagResource",
+            "lambda:UpdateEventSourceMapping",
+        ),
+    ),
     "aws:lambda/function:Function": RequiredActions(
         "aws_lambda_function",
         _pike("lambda/aws_lambda_function.json", "7865150f11fb0560200be38c7afb0bc581bb20d7"),
@@ -402,21 +420,6 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "ec2:DescribeSubnets": _LAMBDA_VPC,
             "ec2:DescribeVpcs": _LAMBDA_VPC,
         },
-    ),
-    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": RequiredActions(
-        "aws_lambda_function_event_invoke_config",
-        _pike(
-            "lambda/aws_lambda_function_event_invoke_config.json",
-            "a37404e260dbbbf0e19aa73dd26d72041ca7b663",
-        ),
-        (
-            "ec2:DescribeAccountAttributes",
-            "lambda:DeleteFunctionEventInvokeConfig",
-            "lambda:GetFunctionEventInvokeConfig",
-            "lambda:PutFunctionEventInvokeConfig",
-            "lambda:UpdateFunctionEventInvokeConfig",
-        ),
-        excluded={"ec2:DescribeAccountAttributes": _NO_EC2},
     ),
     "aws:lambda/permission:Permission": RequiredActions(
         "aws_lambda_permission",
@@ -664,6 +667,12 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "sqs:TagQueue",
             "sqs:UntagQueue",
         ),
+    ),
+    "aws:sqs/queuePolicy:QueuePolicy": RequiredActions(
+        "aws_sqs_queue_policy",
+        _pike("sqs/aws_sqs_queue_policy.json", "dd2b1aeab20b94981f5ec530938bae07fa12fbb0"),
+        # The policy is the queue's Policy attribute: set, read back, emptied on delete.
+        ("sqs:GetQueueAttributes", "sqs:ListQueueTags", "sqs:SetQueueAttributes"),
     ),
 }
 

@@ -382,7 +382,6 @@ def test_issue_actions_are_granted(boot: SynthResult) -> None:
     """The calls the provider makes that were missing before are granted (issue #3)."""
     granted = _granted(boot, "deploy")
     assert {
-        "lambda:PutFunctionEventInvokeConfig",
         "logs:CreateLogDelivery",
         "logs:PutResourcePolicy",
         "logs:DescribeResourcePolicies",
@@ -393,6 +392,26 @@ def test_issue_actions_are_granted(boot: SynthResult) -> None:
     assert describe["Resource"] == ["*"]
     rds = _statement(boot, "github-aws-deploy-data", "RdsResources")
     assert "arn:aws:rds:*:123456789012:og:default:postgres-16" in rds["Resource"]
+
+
+def test_event_source_mappings_only_for_the_stacks_functions(boot: SynthResult) -> None:
+    """Mappings have generated ids: creating, changing and deleting one is allowed only
+    when it invokes a function of the stacks (lambda:FunctionArn)."""
+    functions = [
+        "arn:aws:lambda:*:123456789012:function:crosscloud-dev-*",
+        "arn:aws:lambda:*:123456789012:function:crosscloud-prod-*",
+    ]
+    create = _statement(boot, "github-aws-deploy-compute", "EventSourceMappingCreate")
+    assert create["Action"] == ["lambda:CreateEventSourceMapping"]
+    assert create["Resource"] == ["*"]
+    assert create["Condition"] == {"ArnLike": {"lambda:FunctionArn": functions}}
+    change = _statement(boot, "github-aws-deploy-compute", "EventSourceMappingChange")
+    assert change["Action"] == [
+        "lambda:DeleteEventSourceMapping",
+        "lambda:UpdateEventSourceMapping",
+    ]
+    assert change["Resource"] == ["arn:aws:lambda:*:123456789012:event-source-mapping:*"]
+    assert change["Condition"] == {"ArnLike": {"lambda:FunctionArn": functions}}
 
 
 # Types whose mock ARN has the real format, so a deploy-role pattern can be checked
