@@ -104,7 +104,7 @@ def test_wildcard_resources_only_where_a_reason_is_written(boot: SynthResult) ->
         for statement in document["Statement"]
         if "*" in statement["Resource"]
     }
-    assert unscoped == {"Ec2Describe", "KmsCreateKey", "LogsUnscoped"}
+    assert unscoped == {"Ec2Describe", "EventSourceMappingCreate", "KmsCreateKey", "LogsUnscoped"}
     grants = {g.sid: g for grants in aws_permissions.DEPLOY.values() for g in grants}
     for sid in unscoped:
         assert len(grants[sid].wildcard_reason) > 40, sid
