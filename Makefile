@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: venv test local lint typecheck synth preflight policy plan bench lock clean
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt functions/api/requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt functions/api/requirements.txt functions/report/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --requirement requirements-dev.txt --constraint constraints.txt
 	touch $@

@@ -5,19 +5,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+from function_builds.shared import import_path
+
 ROOT = Path(__file__).resolve().parents[1]
-# (label, directory put on sys.path, module imported)
+# (label, directories put on sys.path as in the archive, module imported)
 ENTRIES = [
-    ("baseline: import flask", None, "flask"),
-    ("baseline: import boto3", None, "boto3"),
-    ("GCP entry: main.py", ROOT / "functions" / "api", "main"),
-    ("AWS entry: lambda_handler.py", ROOT / "functions" / "api", "lambda_handler"),
-    ("indexer entry: indexer_handler.py", ROOT / "functions" / "indexer", "indexer_handler"),
+    ("baseline: import flask", (), "flask"),
+    ("baseline: import boto3", (), "boto3"),
+    ("GCP entry: main.py", import_path(ROOT / "functions" / "api"), "main"),
+    ("AWS entry: lambda_handler.py", import_path(ROOT / "functions" / "api"), "lambda_handler"),
+    (
+        "indexer entry: indexer_handler.py",
+        import_path(ROOT / "functions" / "indexer"),
+        "indexer_handler",
+    ),
 ]
 _PROGRAM = """
 import sys, time
-if {path!r}:
-    sys.path.insert(0, {path!r})
+sys.path[:0] = {paths!r}
 started = time.perf_counter()
 import {module}
 print(time.perf_counter() - started)
@@ -27,8 +32,8 @@ print(time.perf_counter() - started)
 def measure(runs: int = 7) -> dict[str, float]:
     """Median import time in milliseconds per entry, each run in a new interpreter."""
     results: dict[str, float] = {}
-    for label, path, module in ENTRIES:
-        program = _PROGRAM.format(path=str(path) if path else "", module=module)
+    for label, paths, module in ENTRIES:
+        program = _PROGRAM.format(paths=[str(p) for p in paths], module=module)
         timings = []
         for _ in range(runs):
             output = subprocess.run(

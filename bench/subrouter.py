@@ -21,6 +21,8 @@ from typing import Any
 import requests
 from werkzeug.serving import make_server
 
+from function_builds.shared import import_path
+
 ROOT = Path(__file__).resolve().parents[1]
 API_DIR = ROOT / "functions" / "api"
 ROUTED = "sub-router (functions-framework + main.api)"
@@ -44,8 +46,9 @@ def _apps() -> dict[str, Any]:
     """The three WSGI apps: functions-framework + sub-router, the API directly, a bare function."""
     import functions_framework
 
-    if str(API_DIR) not in sys.path:
-        sys.path.insert(0, str(API_DIR))
+    for path in import_path(API_DIR):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
     from crosscloud_api import Settings, create_app
     from crosscloud_api.settings import UrlDatabase
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from function_builds import shared
 from function_builds.runtime import LAMBDA_PLATFORMS, PYTHON_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,26 @@ EXCLUDED_NAMES = {".DS_Store", ".coverage", "Thumbs.db", "RECORD"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 FILE_MODE = 0o100644  # regular file, rw-r--r--
+# The most a function's Lambda zip may weigh: Lambda loads and unpacks it on
+# every cold start. The API's is about 1 MiB (Flask, apig-wsgi, pg8000); the
+# budget leaves room to grow and fails a dependency that would bring back the
+# 4.4 MiB SQLAlchemy once cost (bench/results.md).
+LAMBDA_ARCHIVE_BUDGET_BYTES = 3 * 1024 * 1024
+
+# What an archive borrows from another function's directory: (function, path in it), each
+# shipped under the same path. The report reuses the API's storage, database and settings
+# modules rather than a second client layer. The API package's __init__.py (which builds the
+# Flask app) stays out, so in the report's archive ``crosscloud_api`` is a namespace package
+# holding only these modules, and nothing imports Flask.
+SHARED: dict[str, tuple[tuple[str, str], ...]] = {
+    "report": tuple(
+        ("api", f"crosscloud_api/{path}")
+        for path in (
+            "channels.py", "database.py", "exceptions.py", "secrets.py",
+            "settings.py", "storage",
+        )
+    ),
+}  # fmt: skip
 
 
 class ArchiveError(Exception):
@@ -127,7 +148,8 @@ def build_source_archive(
     target = out_dir / f"{name}-source.zip"
     # Stored, not deflated: a few dozen kilobytes, and its bytes (which name the
     # uploaded object, so decide a redeploy) must not depend on the zlib build.
-    return _write(target, list(_tree(source)), _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
+    files = _function_files(source)
+    return _write(target, files, _fingerprint(source, ["source"]), zipfile.ZIP_STORED)
 
 
 def built_lambda_archive(
@@ -159,7 +181,7 @@ def built_source_archive(
 def _function_dir(functions_dir: Path, name: str) -> Path:
     """The function's source directory."""
     source = functions_dir / name
-    if not name.isidentifier() or not source.is_dir():
+    if not name.isidentifier() or name == shared.SHARED_DIR_NAME or not source.is_dir():
         raise ArchiveError(f"no function named {name!r} under {functions_dir}")
     return source
 
@@ -173,7 +195,8 @@ def _lambda_files(
         raise ArchiveError(f"architecture must be one of {', '.join(LAMBDA_PLATFORMS)}")
     requirements = _lambda_requirements(source)
     deps = _installed_dependencies(name, requirements, architecture, python_version, cache_dir)
-    files = sorted([*_tree(source), *_tree(deps)] if deps else _tree(source))
+    own = _function_files(source)
+    files = sorted([*own, *_tree(deps)] if deps else own)
     return source, requirements, files
 
 
@@ -248,6 +271,25 @@ def _installed_dependencies(
     return target
 
 
+def _function_files(source: Path) -> list[tuple[str, Path]]:
+    """(archive name, file) of a function: its directory, what it borrows (``SHARED``), and the
+    shared packages (functions/shared/) any of those import."""
+    files = list(_tree(source))
+    for function, path in SHARED.get(source.name, ()):
+        origin = source.parent / function / path
+        if origin.is_dir():
+            files += [(f"{path}/{name}", file) for name, file in _tree(origin)]
+        elif origin.is_file() and not _excluded(origin.name):
+            files.append((path, origin))
+        else:
+            raise ArchiveError(f"{source.name} borrows {function}/{path}, which does not exist")
+    # The shared packages (functions/shared/) that any of these files imports.
+    packages = shared.shared_packages((path for _, path in files), source.parent)
+    root = shared.shared_dir(source.parent)
+    files += [(f"{p}/{name}", path) for p in packages for name, path in _tree(root / p)]
+    return sorted(files)
+
+
 def _tree(root: Path) -> Iterator[tuple[str, Path]]:
     """(archive name, file) for every file under ``root`` that belongs in an archive."""
     for directory, dirs, files in os.walk(root):
@@ -283,7 +325,7 @@ def _fingerprint(source: Path, extra: Iterable[str]) -> str:
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     for value in extra:
         digest.update(b"\0" + value.encode())
-    for name, path in sorted(_tree(source)):
+    for name, path in _function_files(source):
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

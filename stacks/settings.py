@@ -53,6 +53,14 @@ _RESERVED_DOMAIN = re.compile(
 RESERVED_NAMES = "example.com/.net/.org, .example, .test, .invalid and .localhost are reserved"
 
 
+# The report's weekly schedule, written once for both clouds: "minute hour * * day" (unix
+# cron, which Cloud Scheduler takes as is; EventBridge Scheduler gets it as cron(...)).
+WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+_WEEKLY_CRON = re.compile(r"([0-5]?\d) ([01]?\d|2[0-3]) \* \* ([0-6]|SUN|MON|TUE|WED|THU|FRI|SAT)")
+# IANA names (Area/Location or UTC), which both schedulers accept.
+_TIME_ZONE = re.compile(r"UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2}")
+
+
 # PostgreSQL message levels that still record every ERROR without debug noise:
 # info and debug* flood the log; log, fatal and panic drop failing statements.
 DB_LOG_LEVELS = ("notice", "warning", "error")
@@ -115,6 +123,28 @@ class FunctionSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """The weekly uploads report: when it runs and who is told."""
+
+    minute: int
+    hour: int
+    # SUN..SAT.
+    weekday: str
+    time_zone: str
+    emails: tuple[str, ...]
+
+    @property
+    def unix_cron(self) -> str:
+        """Cloud Scheduler's form: ``0 6 * * 1``."""
+        return f"{self.minute} {self.hour} * * {WEEKDAYS.index(self.weekday)}"
+
+    @property
+    def aws_cron(self) -> str:
+        """EventBridge Scheduler's form: ``cron(0 6 ? * MON *)``."""
+        return f"cron({self.minute} {self.hour} ? * {self.weekday} *)"
+
+
+@dataclass(frozen=True)
 class AwsSettings:
     """AWS-only settings."""
 
@@ -155,6 +185,7 @@ class Settings:
     # Days audit records are kept: VPC flow logs, S3 access logs, the database's log.
     audit_log_retention_days: int
     app_secrets: Mapping[str, pulumi.Output[str]] = field(repr=False)
+    report: ReportSettings = field(default_factory=lambda: ReportSettings(0, 6, "MON", "UTC", ()))
     aws: AwsSettings | None = None
     gcp: GcpSettings | None = None
 
@@ -299,6 +330,7 @@ def load_settings() -> Settings:
     )
     app_secrets = {name: value for name in secret_names if (value := cfg.secret(name)) is not None}
 
+    report = _load_report(cfg, profile)
     aws_settings = _load_aws(cfg) if clouds in ("aws", "both") else None
     gcp_settings = _load_gcp(cfg) if clouds in ("gcp", "both") else None
 
@@ -316,6 +348,7 @@ def load_settings() -> Settings:
         functions=functions,
         audit_log_retention_days=audit_log_retention_days,
         app_secrets=app_secrets,
+        report=report,
         aws=aws_settings,
         gcp=gcp_settings,
     )
@@ -379,6 +412,41 @@ def _monitoring_interval(cfg: ConfigReader) -> int:
             f"got {seconds}; allowed: one of {', '.join(map(str, MONITORING_INTERVALS))}",
         )
     return seconds
+
+
+def _load_report(cfg: ConfigReader, profile: EnvironmentProfile) -> ReportSettings:
+    """The report's schedule, time zone and recipients."""
+    schedule = cfg.string(
+        "reportSchedule",
+        pattern=_WEEKLY_CRON.pattern,
+        allowed="a weekly cron 'minute hour * * day' (day 0-6 or SUN-SAT), e.g. '0 6 * * 1'",
+    )
+    time_zone = cfg.string(
+        "reportTimeZone",
+        pattern=_TIME_ZONE.pattern,
+        allowed="an IANA time zone such as Europe/Paris or UTC",
+    )
+    emails = cfg.string_list(
+        "reportEmails",
+        item=_is_deliverable_email,
+        allowed=f"an email address that receives mail ({RESERVED_NAMES})",
+    )
+    if (
+        profile.alarm_emails_required
+        and not emails
+        and not any("reportEmails" in p for p in cfg.problems)
+    ):
+        cfg.problem(
+            "reportEmails",
+            "is empty; allowed where alarmEmails is required: at least one email address "
+            f"(`pulumi config set --path '{cfg.key('reportEmails')}[0]' reports@your-domain`)",
+        )
+    match = _WEEKLY_CRON.fullmatch(schedule or "")
+    if match is None:
+        return ReportSettings(0, 6, "MON", time_zone or "UTC", emails)
+    day = match[3]
+    weekday = WEEKDAYS[int(day)] if day.isdigit() else day
+    return ReportSettings(int(match[1]), int(match[2]), weekday, time_zone, emails)
 
 
 def _load_aws(cfg: ConfigReader) -> AwsSettings:

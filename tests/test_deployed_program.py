@@ -1,8 +1,16 @@
-"""The deployed program (__main__.py, stacks/, function_builds/) imports no dev tooling."""
+"""The deployed program (__main__.py, stacks/, function_builds/) imports no dev tooling,
+and the function code it deploys carries the shared packages that code imports."""
 
 import ast
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from function_builds.archive import build_source_archive
+from function_builds.runtime import ARCHITECTURES
+from stacks import function_archives
 
 ROOT = Path(__file__).resolve().parents[1]
 # What `pulumi up` runs: the composition root and everything it is built from.
@@ -43,3 +51,23 @@ def test_deployed_modules_import_no_dev_tooling() -> None:
         if (imports := list(dev_imports(path.read_text())))
     }
     assert found == {}
+
+
+SHARED_LOGGER = ROOT / "functions" / "shared" / "crosscloud_logging" / "__init__.py"
+
+
+@pytest.mark.parametrize("function", ["api", "indexer"])
+def test_staged_lambda_code_carries_the_shared_logger(function: str) -> None:
+    """The directory the AWS stack deploys holds crosscloud_logging beside the handler."""
+    staged = function_archives.lambda_archive(function, ARCHITECTURES[0]).path
+    copy = staged / "crosscloud_logging" / "__init__.py"
+    assert copy.read_bytes() == SHARED_LOGGER.read_bytes()
+
+
+def test_gcp_source_carries_the_shared_logger() -> None:
+    """The source zip the GCP stack uploads (stacks/gcp/platform.py's API_SOURCE) holds it too."""
+    from stacks.gcp.platform import API_SOURCE
+
+    with zipfile.ZipFile(build_source_archive(API_SOURCE).path) as source:
+        copy = source.read("crosscloud_logging/__init__.py")
+    assert copy == SHARED_LOGGER.read_bytes()

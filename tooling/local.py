@@ -13,7 +13,7 @@ from types import FrameType
 
 from tooling.local_cloud import banner
 from tooling.local_cloud.cloud import LocalCloud
-from tooling.local_cloud.config import ConfigError, config_from_env
+from tooling.local_cloud.config import LocalConfigError, config_from_env
 from tooling.local_cloud.processes import StartupError
 
 EXIT_STOPPED = 0
@@ -25,7 +25,7 @@ def main() -> int:
     """Start everything, wait for Ctrl-C or SIGTERM, stop everything."""
     try:
         config = config_from_env(os.environ)
-    except ConfigError as exc:
+    except LocalConfigError as exc:
         print(f"make local: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     stop = threading.Event()

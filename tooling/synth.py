@@ -38,6 +38,7 @@ SECRET_PLACEHOLDER = "[secret]"  # noqa: S105 - the mask shown instead of a secr
 # stand-ins only when the program refuses the stack without them, and say so.
 OFFLINE_STAND_INS: Mapping[str, str] = {
     f"{PROJECT}:alarmEmails": json.dumps(["offline-stand-in@crosscloud.offline"]),
+    f"{PROJECT}:reportEmails": json.dumps(["offline-stand-in@crosscloud.offline"]),
 }
 
 

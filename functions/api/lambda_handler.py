@@ -7,7 +7,7 @@ from typing import Any
 
 from apig_wsgi import make_lambda_handler
 from crosscloud_api import create_app
-from crosscloud_api.errors import misconfigured_body
+from crosscloud_api.error_handlers import misconfigured_body
 from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from flask import Flask

@@ -10,7 +10,7 @@ import os
 import flask
 import functions_framework
 from crosscloud_api import create_app
-from crosscloud_api.errors import http_error, misconfigured_body
+from crosscloud_api.error_handlers import http_error, misconfigured_body
 from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from crosscloud_api.subrouter import dispatch

@@ -7,8 +7,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from crosscloud_indexer.index_writer import IndexWriter
-from crosscloud_indexer.logs import request_id_var
 from crosscloud_indexer.process import process_batch
+from crosscloud_logging import request_id_var
 
 CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3})
 

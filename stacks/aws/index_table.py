@@ -17,8 +17,8 @@ class IndexTableArgs:
     # KMS key for encryption at rest; without one, DynamoDB uses the AWS-managed
     # key aws/dynamodb (SSE enabled with no key), not the AWS-owned default.
     kms_key_arn: pulumi.Input[str] | None = None
-    # The DynamoDB operations the functions' roles are granted (only the indexer
-    # touches the table, stacks/aws/indexer.py), watched for system errors.
+    # The DynamoDB operations watched for system errors: the indexer's writes
+    # (stacks/aws/indexer.py).
     operations: tuple[str, ...] = ("DeleteItem", "PutItem")
     # Prod: Pulumi refuses to delete or replace the table itself (its
     # settings, policies and alarms stay free to change).

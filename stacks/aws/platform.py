@@ -18,6 +18,7 @@ from stacks.aws.indexer import Indexer, IndexerArgs
 from stacks.aws.lambda_function import LambdaFunction, LambdaFunctionArgs, VpcPlacement
 from stacks.aws.network import PrivateNetwork, PrivateNetworkArgs
 from stacks.aws.providers import aws_provider
+from stacks.aws.uploads_report import UploadsReport, UploadsReportArgs
 from stacks.function_archives import lambda_archive
 from stacks.settings import Settings
 
@@ -95,6 +96,8 @@ class AwsPlatform(pulumi.ComponentResource):
                 cidr=settings.aws.vpc_cidr,
                 region=settings.aws.region,
                 nat_gateway=settings.aws.nat_gateway,
+                # SNS: the report function announces from inside the VPC.
+                interface_services=("secretsmanager", "sns"),
             ),
             opts=regional,
         )
@@ -155,6 +158,8 @@ class AwsPlatform(pulumi.ComponentResource):
             opts=regional,
         )
 
+        self._build_report(settings, account_id, regional)
+
         self.outputs: dict[str, pulumi.Input[object]] = {
             "region": settings.aws.region,
             "apiUrl": self.http_api.url,
@@ -172,6 +177,9 @@ class AwsPlatform(pulumi.ComponentResource):
             "alarmTopicArn": self.alarm_topic.arn,
             "accessLogsBucket": self.access_logs.name,
             "flowLogGroup": self.flow_logs.log_group_name,
+            "reportFunction": self.report.function.name,
+            "reportTopicArn": self.report.topic_arn,
+            "reportDeadLetterQueueUrl": self.report.dead_letter_queue_url,
         }
         self.register_outputs(self.outputs)
 
@@ -272,6 +280,45 @@ class AwsPlatform(pulumi.ComponentResource):
                 throttle_burst=settings.profile.api_throttle_burst,
                 latency_alarm_ms=int(functions.timeout_seconds * 1000 * 0.8),
                 cors_origins=settings.cors_origins,
+            ),
+            opts=opts,
+        )
+
+    def _build_report(
+        self, settings: Settings, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions
+    ) -> None:
+        """The weekly uploads report: index and database in, reports bucket and topic out."""
+        assert settings.aws is not None
+        prefix = settings.resource_prefix()
+        self.report = UploadsReport(
+            f"{prefix}-report",
+            UploadsReportArgs(
+                archive=lambda_archive("report", settings.functions.architecture),
+                function_name=f"{prefix}-report",
+                architecture=settings.functions.architecture,
+                log_retention_days=settings.functions.log_retention_days,
+                reports_bucket_name=self.reports.name,
+                reports_bucket_arn=self.reports.arn,
+                uploads_bucket_name=self.uploads.name,
+                index_table_name=self.index_table.name,
+                index_table_arn=self.index_table.arn,
+                database_secret_arn=self.database.secret_arn,
+                database_environment={
+                    "DB_SECRET_ARN": self.database.secret_arn,
+                    "DB_HOST": self.database.address,
+                    "DB_PORT": self.database.port.apply(str),
+                    "DB_NAME": self.database.db_name,
+                },
+                vpc=VpcPlacement(
+                    subnet_ids=self.network.private_subnet_ids,
+                    security_group_id=self.network.functions_security_group.id,
+                ),
+                schedule_expression=settings.report.aws_cron,
+                time_zone=settings.report.time_zone,
+                alarm_topic_arn=self.alarm_topic.arn,
+                account_id=account_id,
+                region=settings.aws.region,
+                emails=settings.report.emails,
             ),
             opts=opts,
         )

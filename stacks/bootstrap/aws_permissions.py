@@ -164,6 +164,17 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             # Subscription ARNs are the topic's ARN plus ":<id>".
             (_ARN.format(service="sns") + "{name}-*",),
         ),
+        # Schedules carry no tags; their names (in the default group) scope them.
+        Grant(
+            "Schedules",
+            (
+                "scheduler:CreateSchedule",
+                "scheduler:DeleteSchedule",
+                "scheduler:GetSchedule",
+                "scheduler:UpdateSchedule",
+            ),
+            (_ARN.format(service="scheduler") + "schedule/default/{name}-*",),
+        ),
         Grant(
             "CloudWatchAlarms",
             (
@@ -442,16 +453,20 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "lambda:CreateFunction",
                 "lambda:DeleteFunction",
                 "lambda:DeleteFunctionConcurrency",
+                "lambda:DeleteFunctionEventInvokeConfig",
                 "lambda:GetFunction",
                 "lambda:GetFunctionCodeSigningConfig",
+                "lambda:GetFunctionEventInvokeConfig",
                 "lambda:GetPolicy",
                 "lambda:ListVersionsByFunction",
                 "lambda:PutFunctionConcurrency",
+                "lambda:PutFunctionEventInvokeConfig",
                 "lambda:RemovePermission",
                 "lambda:TagResource",
                 "lambda:UntagResource",
                 "lambda:UpdateFunctionCode",
                 "lambda:UpdateFunctionConfiguration",
+                "lambda:UpdateFunctionEventInvokeConfig",
             ),
             (_ARN.format(service="lambda") + "function:{name}-*",),
         ),
@@ -548,6 +563,14 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             ("arn:aws:iam::{account}:role/{name}-vpc-flow-logs-*",),
             conditions={"StringEquals": {"iam:PassedToService": "vpc-flow-logs.amazonaws.com"}},
         ),
+        # The report schedule's role (stacks/aws/report_schedule.py, <stack>-report-schedule-*),
+        # only to EventBridge Scheduler.
+        Grant(
+            "PassSchedulerRole",
+            ("iam:PassRole",),
+            ("arn:aws:iam::{account}:role/{name}-report-schedule-*",),
+            conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+        ),
         Grant(
             "PassMonitoringRole",
             ("iam:PassRole",),
@@ -618,11 +641,36 @@ BOUNDARY: tuple[Grant, ...] = (
         ("dynamodb:DeleteItem", "dynamodb:PutItem"),
         (_ARN.format(service="dynamodb") + "table/{name}-*",),
     ),
-    # The indexer's queue, consumed by Lambda's poller in the role's name.
+    # The indexer consumes its queue (Lambda's poller, in the role's name); the report
+    # sends its failed runs to its dead-letter queue.
     Grant(
         "FunctionQueues",
-        ("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"),
+        (
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:ReceiveMessage",
+            "sqs:SendMessage",
+        ),
         (_ARN.format(service="sqs") + "{name}-*",),
+    ),
+    # The report (stacks/aws/uploads_report.py): it reads the index, announces on its
+    # topic (encrypted with a key of the stack, found by tag), and is invoked by its schedule.
+    Grant(
+        "FunctionIndexQueries",
+        ("dynamodb:Query",),
+        (_ARN.format(service="dynamodb") + "table/{name}-*",),
+    ),
+    Grant("FunctionTopics", ("sns:Publish",), (_ARN.format(service="sns") + "{name}-*",)),
+    Grant(
+        "FunctionTopicKeys",
+        ("kms:Decrypt", "kms:GenerateDataKey"),
+        (_ARN.format(service="kms") + "key/*",),
+        conditions=_TAGGED,
+    ),
+    Grant(
+        "ScheduledInvokes",
+        ("lambda:InvokeFunction",),
+        (_ARN.format(service="lambda") + "function:{name}-*",),
     ),
     Grant(
         "FunctionAppSecrets",

@@ -421,6 +421,21 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "ec2:DescribeVpcs": _LAMBDA_VPC,
         },
     ),
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": RequiredActions(
+        "aws_lambda_function_event_invoke_config",
+        _pike(
+            "lambda/aws_lambda_function_event_invoke_config.json",
+            "a37404e260dbbbf0e19aa73dd26d72041ca7b663",
+        ),
+        (
+            "ec2:DescribeAccountAttributes",
+            "lambda:DeleteFunctionEventInvokeConfig",
+            "lambda:GetFunctionEventInvokeConfig",
+            "lambda:PutFunctionEventInvokeConfig",
+            "lambda:UpdateFunctionEventInvokeConfig",
+        ),
+        excluded={"ec2:DescribeAccountAttributes": _NO_EC2},
+    ),
     "aws:lambda/permission:Permission": RequiredActions(
         "aws_lambda_permission",
         _pike("lambda/aws_lambda_permission.json", "3cd2e81d3a6ab0e3e3d114cc60f8287740c5ee82"),
@@ -602,6 +617,17 @@ REQUIRED: Mapping[str, RequiredActions] = {
         "aws_s3_bucket_versioning",
         _pike("s3/aws_s3_bucket_versioning.json", "dd2b1aeab20b94981f5ec530938bae07fa12fbb0"),
         ("s3:GetBucketVersioning", "s3:PutBucketVersioning"),
+    ),
+    "aws:scheduler/schedule:Schedule": RequiredActions(
+        "aws_scheduler_schedule",
+        _pike("scheduler/aws_scheduler_schedule.json", "a37404e260dbbbf0e19aa73dd26d72041ca7b663"),
+        (
+            "iam:PassRole",
+            "scheduler:CreateSchedule",
+            "scheduler:DeleteSchedule",
+            "scheduler:GetSchedule",
+            "scheduler:UpdateSchedule",
+        ),
     ),
     "aws:secretsmanager/secret:Secret": RequiredActions(
         "aws_secretsmanager_secret",

@@ -1,7 +1,11 @@
 """The function-archive builder: deterministic, clean, and loud about missing or stale builds."""
 
 import hashlib
+import json
+import platform
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -142,7 +146,7 @@ def test_api_lambda_archive_full_build(tmp_path: Path) -> None:
     assert first.path.read_bytes() == second.path.read_bytes()
     names = _names(first.path)
     assert {"lambda_handler.py", "crosscloud_api/app.py", "flask/app.py", "apig_wsgi/__init__.py",
-            "pg8000/core.py"} <= set(names)  # fmt: skip
+            "pg8000/core.py", "scramp/core.py"} <= set(names)  # fmt: skip
     assert not [n for n in names if n.startswith(("boto3/", "botocore/", "bin/"))]
     assert not [n for n in names if n.endswith((".pyc", "/RECORD"))]
     native = [n for n in names if n.endswith(".so")]
@@ -153,6 +157,27 @@ def test_api_lambda_archive_full_build(tmp_path: Path) -> None:
         "api", architecture="arm64", python_version=PYTHON_VERSION, out_dir=tmp_path / "a"
     )
     assert verified == first
+
+
+@pytest.mark.parametrize("architecture", ["arm64", "x86_64"])
+def test_api_lambda_archive_fits_the_budget(tmp_path: Path, architecture: str) -> None:
+    """The API's Lambda zip stays within the budget for each architecture, and carries no
+    SQLAlchemy (plain DB-API: sqlite3 and pg8000) and no compiled code but MarkupSafe's."""
+    built = build_lambda_archive(
+        "api",
+        architecture=architecture,
+        python_version=PYTHON_VERSION,
+        out_dir=tmp_path,
+        cache_dir=DEPS_CACHE,
+    )
+    assert built.size <= archive.LAMBDA_ARCHIVE_BUDGET_BYTES, (
+        f"{built.path.name} is {built.size:,} bytes, over the "
+        f"{archive.LAMBDA_ARCHIVE_BUDGET_BYTES:,}-byte budget"
+    )
+    names = _names(built.path)
+    assert not [n for n in names if n.lower().startswith("sqlalchemy")]
+    packages = {n.split("/")[0] for n in names if n.endswith(".so")}
+    assert packages == {"markupsafe"}
 
 
 def test_cli_builds_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -222,3 +247,116 @@ def test_source_zip_is_stored_not_deflated(functions_dir: Path, tmp_path: Path) 
     built = build_source_archive("api", tmp_path, functions_dir=functions_dir)
     with zipfile.ZipFile(built.path) as zipped:
         assert {info.compress_type for info in zipped.infolist()} == {zipfile.ZIP_STORED}
+
+
+def test_every_archive_carries_the_shared_logger(functions_dir: Path, tmp_path: Path) -> None:
+    """The shared package sits at the import root of the Lambda zip and the GCP source zip."""
+    indexer = build_lambda_archive(
+        "indexer", architecture="arm64", python_version=PYTHON_VERSION, out_dir=tmp_path
+    )
+    source = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    for built in (indexer, source):
+        names = _names(built.path)
+        assert "crosscloud_logging/__init__.py" in names, built.path.name
+        assert not [n for n in names if n.startswith("shared/")], built.path.name
+
+
+def test_a_change_to_shared_code_stales_the_build(functions_dir: Path, tmp_path: Path) -> None:
+    """Editing the shared logger is a change to every archive that carries it."""
+    built = build_source_archive("api", tmp_path, functions_dir=functions_dir)
+    shared = functions_dir / "shared" / "crosscloud_logging" / "__init__.py"
+    shared.write_text(shared.read_text() + "\n# changed\n")
+    with pytest.raises(ArchiveError, match="stale"):
+        built_source_archive("api", tmp_path, functions_dir=functions_dir)
+    assert build_source_archive("api", tmp_path, functions_dir=functions_dir).sha256 != built.sha256
+
+
+def test_shared_is_not_a_function(functions_dir: Path, tmp_path: Path) -> None:
+    """functions/shared/ holds packages, not a deployable function."""
+    with pytest.raises(ArchiveError, match="no function named 'shared'"):
+        build_source_archive("shared", tmp_path, functions_dir=functions_dir)
+
+
+# Imports each entry module from an unzipped archive, then says where every module of
+# the function's own packages came from. -I: no PYTHONPATH, no current directory.
+_IMPORT_PROBE = """
+import importlib, json, sys
+sys.path.insert(0, sys.argv[1])
+entry = importlib.import_module(sys.argv[2])
+mine = ("crosscloud_", "main", "lambda_handler", "indexer_handler")
+print(json.dumps({name: getattr(module, "__file__", None) for name, module in sys.modules.items()
+                  if name.startswith(mine)}))
+"""
+
+
+def _import_from_archive(archive_path: Path, entry: str, tmp_path: Path, *flags: str) -> set[str]:
+    """Unzip, import ``entry`` in a fresh interpreter, return the modules of ours it loaded."""
+    root = tmp_path / f"unzipped-{archive_path.stem}"
+    with zipfile.ZipFile(archive_path) as zipped:
+        zipped.extractall(root)
+    command = [sys.executable, "-I", "-B", *flags, "-c", _IMPORT_PROBE, str(root), entry]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    loaded: dict[str, str | None] = json.loads(result.stdout)
+    outside = {name: file for name, file in loaded.items() if not str(file).startswith(str(root))}
+    assert outside == {}
+    return set(loaded)
+
+
+def test_gcp_source_archive_imports_from_its_own_files(tmp_path: Path) -> None:
+    """main.py imports from the unzipped source alone (libraries from the installed set)."""
+    built = build_source_archive("api", tmp_path)
+    loaded = _import_from_archive(built.path, "main", tmp_path)
+    assert {"main", "crosscloud_api.app", "crosscloud_logging"} <= loaded
+
+
+def test_indexer_lambda_archive_imports_from_its_own_files(tmp_path: Path) -> None:
+    """indexer_handler imports from the unzipped zip; boto3 is the runtime's, as on Lambda."""
+    built = build_lambda_archive(
+        "indexer", architecture="arm64", python_version=PYTHON_VERSION, out_dir=tmp_path
+    )
+    loaded = _import_from_archive(built.path, "indexer_handler", tmp_path)
+    assert {"indexer_handler", "crosscloud_indexer.process", "crosscloud_logging"} <= loaded
+
+
+def test_api_lambda_archive_imports_from_the_archive_alone(tmp_path: Path) -> None:
+    """Built for this machine's CPU and Python, the zip imports with no site-packages at all."""
+    host = {"x86_64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}[platform.machine()]
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    built = build_lambda_archive(
+        "api", architecture=host, python_version=python, out_dir=tmp_path, cache_dir=DEPS_CACHE
+    )
+    loaded = _import_from_archive(built.path, "lambda_handler", tmp_path, "-S")
+    assert {"lambda_handler", "crosscloud_api.app", "crosscloud_logging"} <= loaded
+
+
+def test_report_archive_borrows_the_api_storage_without_flask(tmp_path: Path) -> None:
+    """The report ships the API's storage and database modules, not its app: no Flask."""
+    built = build_source_archive("report", tmp_path)
+    names = set(_names(built.path))
+    assert {"main.py", "report_handler.py", "requirements.txt", "crosscloud_report/run.py",
+            "crosscloud_api/storage/s3.py", "crosscloud_api/storage/gcs.py",
+            "crosscloud_api/database.py", "crosscloud_api/channels.py",
+            "crosscloud_logging/__init__.py"} <= names  # fmt: skip
+    assert not {"crosscloud_api/__init__.py", "crosscloud_api/app.py"} & names
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(built.path) as zf:
+        zf.extractall(unpacked)
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import report_handler, crosscloud_api; "
+        "assert 'flask' not in sys.modules, 'flask imported'; "
+        "print(crosscloud_api.__path__[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(unpacked)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(unpacked / "crosscloud_api")
+
+
+def test_a_borrowed_file_that_is_gone_is_an_error(functions_dir: Path, tmp_path: Path) -> None:
+    """Removing a module the report borrows fails the build, naming it."""
+    (functions_dir / "api" / "crosscloud_api" / "channels.py").unlink()
+    with pytest.raises(ArchiveError, match=r"api/crosscloud_api/channels\.py"):
+        build_source_archive("report", tmp_path, functions_dir=functions_dir)

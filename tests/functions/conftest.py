@@ -13,15 +13,20 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from function_builds.shared import import_path
 from tooling.local_cloud.database import PostgresServer, postgres_bin, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 API_DIR = ROOT / "functions" / "api"
 INDEXER_DIR = ROOT / "functions" / "indexer"
+REPORT_DIR = ROOT / "functions" / "report"
 EVENTS_DIR = Path(__file__).parent / "events"
-# The deployed archives put each function directory at the import root; the
-# tests import the code the same way.
-for _path in (API_DIR, INDEXER_DIR):
+# The deployed archives put each function directory, and the shared packages it
+# imports, at the import root; the tests import the code the same way.
+# The report is inserted first, so it ends last: the API's main.py stays the one `main`.
+for _path in dict.fromkeys(
+    [*import_path(REPORT_DIR), *import_path(API_DIR), *import_path(INDEXER_DIR)]
+):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 

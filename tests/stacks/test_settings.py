@@ -22,6 +22,10 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
     ({"crosscloud:alarmEmails": ["oncall@example.com"]}, "crosscloud:alarmEmails", "reserved"),
     ({"crosscloud:alarmEmails": ["ops@corp.test"]}, "crosscloud:alarmEmails", "reserved"),
     ({"crosscloud:gcpInvokers": ["group:a@example.org"]}, "crosscloud:gcpInvokers", "reserved"),
+    ({"crosscloud:reportSchedule": "0 6 * * *"}, "crosscloud:reportSchedule", "weekly cron"),
+    ({"crosscloud:reportSchedule": "rate(7 days)"}, "crosscloud:reportSchedule", "weekly cron"),
+    ({"crosscloud:reportTimeZone": "CET+1"}, "crosscloud:reportTimeZone", "IANA time zone"),
+    ({"crosscloud:reportEmails": ["r@example.com"]}, "crosscloud:reportEmails", "reserved"),
     ({"crosscloud:gcpInvokers": ["domain:example.net"]}, "crosscloud:gcpInvokers", "reserved"),
     ({"crosscloud:logRetentionDays": "10"}, "crosscloud:logRetentionDays", "one of 1, 3, 5, 7"),
     (
@@ -145,14 +149,18 @@ def test_all_problems_reported_at_once() -> None:
 
 
 def test_prod_requires_an_alarm_email_and_a_week_of_backups() -> None:
-    """Prod refuses an empty alarm list and fewer than 7 days of backups."""
+    """Prod refuses empty alarm and report lists and fewer than 7 days of backups."""
     with pytest.raises(ConfigError) as caught:
         synth(
             "prod",
-            overrides={"crosscloud:alarmEmails": [], "crosscloud:dbBackupRetentionDays": "3"},
+            overrides={
+                "crosscloud:alarmEmails": [],
+                "crosscloud:reportEmails": [],
+                "crosscloud:dbBackupRetentionDays": "3",
+            },
         )
     keys = sorted(problem.split(":")[1] for problem in caught.value.problems)
-    assert keys == ["alarmEmails", "dbBackupRetentionDays"]
+    assert keys == ["alarmEmails", "dbBackupRetentionDays", "reportEmails"]
 
 
 def test_app_secret_must_be_set() -> None:

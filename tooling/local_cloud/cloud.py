@@ -13,6 +13,7 @@ from typing import TextIO
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
+from function_builds.shared import import_path
 from tooling.local_cloud import aws, commands, database, gcp, seed
 from tooling.local_cloud.aws import AwsEmulator
 from tooling.local_cloud.config import HOST, LocalConfig
@@ -163,8 +164,9 @@ class LocalCloud:
             "STORAGE_URL": f"gs://{resources.gcs_bucket}",
             "GOOGLE_APPLICATION_CREDENTIALS": str(gcp.write_signing_key(self.config.state_dir)),
             "DATABASE_URL": database_urls["gcp"],
-            # Cloud Functions puts the source directory on the import path.
-            "PYTHONPATH": str(commands.API_SOURCE),
+            # Cloud Functions puts the source directory (shared packages included) on the
+            # import path.
+            "PYTHONPATH": os.pathsep.join(str(p) for p in import_path(commands.API_SOURCE)),
         }
         gcp_api = self._spawn("gcp-api", commands.gcp_api(ports.gcp_api.number), gcp_env)
         aws_url = f"http://{HOST}:{ports.aws_api.number}"

@@ -10,8 +10,12 @@ STACK = "local"
 DATABASES = ("sqlite", "postgres")
 
 
-class ConfigError(Exception):
-    """An environment variable of ``make local`` has a value it cannot use."""
+class LocalConfigError(Exception):
+    """An environment variable of ``make local`` has a value it cannot use.
+
+    Not the stacks' ``ConfigError``: that one lists bad Pulumi stack keys and is a
+    ``pulumi.RunError``; this one names one bad shell variable, before any program runs.
+    """
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def config_from_env(env: Mapping[str, str]) -> LocalConfig:
     ports = [Port(numbers[name], name, purpose) for name, (_, purpose) in PORT_VARIABLES.items()]
     database = env.get("LOCAL_DATABASE", "sqlite").strip().lower() or "sqlite"
     if database not in DATABASES:
-        raise ConfigError(f"LOCAL_DATABASE must be sqlite or postgres, got {database!r}")
+        raise LocalConfigError(f"LOCAL_DATABASE must be sqlite or postgres, got {database!r}")
     state_dir = Path(env["LOCAL_STATE_DIR"]) if env.get("LOCAL_STATE_DIR") else None
     return LocalConfig(
         ports=Ports(*ports),
@@ -81,5 +85,5 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     """A port number from ``env[name]``."""
     value = env.get(name, "").strip() or str(default)
     if not value.isdigit() or not 0 < int(value) < 65536:
-        raise ConfigError(f"{name} must be a TCP port number (1-65535), got {value!r}")
+        raise LocalConfigError(f"{name} must be a TCP port number (1-65535), got {value!r}")
     return int(value)

@@ -53,7 +53,7 @@ class PostgresServer:
     run_as: tuple[str, ...]  # how to run its tools as the cluster's owner
 
     def url(self, database: str) -> str:
-        """A SQLAlchemy URL for ``database`` as the application role."""
+        """The API's DATABASE_URL for ``database`` as the application role."""
         return f"postgresql+pg8000://{self.user}:{self.password}@{self.host}:{self.port}/{database}"
 
     def run_sql(self, statement: str) -> None:

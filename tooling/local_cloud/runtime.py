@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from function_builds.shared import import_path
+
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -39,8 +41,10 @@ class LambdaContext:
 def load_handler(source: Path, name: str) -> Handler:
     """Import ``module.function`` from ``source`` the way Lambda imports from /var/task."""
     module_name, _, function_name = name.rpartition(".")
-    if str(source) not in sys.path:
-        sys.path.insert(0, str(source))
+    # The archive holds the function directory and the shared packages it imports.
+    for path in reversed(import_path(source)):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
     handler: Handler = getattr(importlib.import_module(module_name), function_name)
     return handler
 

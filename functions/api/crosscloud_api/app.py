@@ -5,10 +5,10 @@ import re
 import time
 import uuid
 
+from crosscloud_logging import configure_logging, emit, get_logger, request_id_var
 from flask import Flask, Response, g, request
 
-from crosscloud_api import errors
-from crosscloud_api.logs import configure_logging, emit, get_logger, request_id_var
+from crosscloud_api import error_handlers
 from crosscloud_api.routes import channels, files, health, openapi
 from crosscloud_api.services import Services
 from crosscloud_api.settings import Settings
@@ -29,7 +29,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Flask:
     app.extensions["crosscloud.settings"] = settings
     for blueprint in (health.bp, channels.bp, files.bp, openapi.bp):
         app.register_blueprint(blueprint)
-    errors.register(app)
+    error_handlers.register(app)
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.teardown_request(_forget_request_id)

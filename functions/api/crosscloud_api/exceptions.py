@@ -1,7 +1,7 @@
 """The API's exceptions: one base class; only the Flask error handlers choose HTTP statuses."""
 
 
-class CrosscloudError(Exception):
+class ApiError(Exception):
     """Base of every error the API raises on purpose; ``code`` is the stable error code."""
 
     code = "error"
@@ -13,37 +13,37 @@ class CrosscloudError(Exception):
         self.field = field
 
 
-class ValidationError(CrosscloudError):
+class ValidationError(ApiError):
     """A request value is missing or invalid."""
 
     code = "validation_error"
 
 
-class NotFoundError(CrosscloudError):
+class NotFoundError(ApiError):
     """The addressed channel or object does not exist."""
 
     code = "not_found"
 
 
-class ConflictError(CrosscloudError):
+class ConflictError(ApiError):
     """The resource already exists."""
 
     code = "conflict"
 
 
-class PayloadTooLargeError(CrosscloudError):
+class PayloadTooLargeError(ApiError):
     """The upload is larger than an inline request may carry."""
 
     code = "payload_too_large"
 
 
-class UnsupportedMediaTypeError(CrosscloudError):
+class UnsupportedMediaTypeError(ApiError):
     """The request body or the uploaded file has a media type the API does not accept."""
 
     code = "unsupported_media_type"
 
 
-class BackendUnavailableError(CrosscloudError):
+class BackendUnavailableError(ApiError):
     """A backend (database, object store, secret store) could not be reached."""
 
     code = "backend_unavailable"
@@ -54,7 +54,7 @@ class BackendUnavailableError(CrosscloudError):
         self.backend = backend
 
 
-class SettingsError(CrosscloudError):
+class SettingsError(ApiError):
     """The function's environment is missing or has an invalid setting."""
 
     code = "misconfigured"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from crosscloud_api.channels import ChannelRepository
-from crosscloud_api.database import build_engine
+from crosscloud_api.database import open_database
 from crosscloud_api.settings import Settings
 from crosscloud_api.storage import ObjectStore, open_store
 
@@ -17,8 +17,8 @@ class Services:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Services":
-        """Real backends; each creates its client or engine on first use."""
+        """Real backends; each creates its client or connections on first use."""
         return cls(
             store=open_store(settings.storage_url, settings.signed_url_endpoint),
-            channels=ChannelRepository(lambda: build_engine(settings.database)),
+            channels=ChannelRepository(lambda: open_database(settings.database)),
         )

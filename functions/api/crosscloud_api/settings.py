@@ -29,7 +29,7 @@ IP_TYPES = ("PUBLIC", "PRIVATE", "PSC")
 
 @dataclass(frozen=True)
 class UrlDatabase:
-    """A database reached through a plain SQLAlchemy URL (SQLite locally, tests)."""
+    """A database reached through a URL: ``sqlite:///file.db`` or ``postgresql://...`` (local)."""
 
     url: str
 

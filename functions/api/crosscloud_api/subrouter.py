@@ -12,10 +12,9 @@ import io
 from typing import IO
 
 import flask
+from crosscloud_logging import get_logger
 from flask.ctx import RequestContext
 from werkzeug.wrappers import Response as WerkzeugResponse
-
-from crosscloud_api.logs import get_logger
 
 log = get_logger("subrouter")
 INTERNAL_ERROR = b'{"error":"internal_error","message":"internal server error"}\n'

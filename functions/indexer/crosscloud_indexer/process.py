@@ -4,9 +4,12 @@ import logging
 from collections import Counter
 from typing import Any
 
+from crosscloud_logging import configure_logging, emit, get_logger
+
 from crosscloud_indexer.events import Message, messages, object_events
 from crosscloud_indexer.index_writer import IndexWriter
-from crosscloud_indexer.logs import emit, get_logger
+
+log = get_logger("indexer")
 
 
 def process_batch(event: dict[str, Any], writer: IndexWriter) -> dict[str, Any]:
@@ -17,9 +20,10 @@ def process_batch(event: dict[str, Any], writer: IndexWriter) -> dict[str, Any]:
     after the redrive policy's receive count); the others are deleted. Writes
     are idempotent and ordered by sequencer, so a retried message is harmless.
     """
+    configure_logging()
     outcomes: Counter[str] = Counter()
     failed = [m.message_id for m in messages(event) if not _index_message(m, writer, outcomes)]
-    emit(get_logger(), logging.INFO, "indexed", {"outcomes": dict(outcomes)})
+    emit(log, logging.INFO, "indexed", {"outcomes": dict(outcomes)})
     return {"batchItemFailures": [{"itemIdentifier": m} for m in failed]}
 
 
@@ -32,6 +36,6 @@ def _index_message(message: Message, writer: IndexWriter, outcomes: Counter[str]
         # Broad on purpose: one bad message must not stop the rest. Only the type
         # is logged; messages can include object keys or request data.
         outcomes["failed"] += 1
-        emit(get_logger(), logging.WARNING, "message failed", {"error_type": type(error).__name__})
+        emit(log, logging.WARNING, "message failed", {"error_type": type(error).__name__})
         return False
     return True

@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 import pytest
 import requests
-import sqlalchemy as sa
 from crosscloud_api import Services, Settings, create_app
 from crosscloud_api.channels import ChannelRepository
+from crosscloud_api.database import Database, open_database
 from crosscloud_api.settings import UrlDatabase
 from crosscloud_api.storage import ObjectStore
 from crosscloud_api.storage.gcs import GcsStore
@@ -31,6 +31,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
 from google.oauth2 import service_account
 
+from function_builds.shared import import_path
 from tooling.local_cloud.gcp import service_account_key
 from tooling.local_cloud.watchdog import start_watchdog, stop_watchdog
 
@@ -88,17 +89,17 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def channels(database_url: str) -> Iterator[ChannelRepository]:
-    """The channels repository on SQLite; its engine is disposed afterwards."""
-    engines: list[sa.Engine] = []
+    """The channels repository on SQLite; its connections are closed afterwards."""
+    opened: list[Database] = []
 
-    def engine() -> sa.Engine:
-        """Create and remember the engine."""
-        engines.append(sa.create_engine(database_url))
-        return engines[-1]
+    def database() -> Database:
+        """Open and remember the database."""
+        opened.append(open_database(UrlDatabase(database_url)))
+        return opened[-1]
 
-    yield ChannelRepository(engine)
-    for created in engines:
-        created.dispose()
+    yield ChannelRepository(database)
+    for created in opened:
+        created.close()
 
 
 @pytest.fixture
@@ -203,7 +204,8 @@ def functions_framework_server(target: str, source: Path, env: dict[str, str]) -
     cli = Path(sys.executable).parent / "functions-framework"
     command = [str(cli), "--target", target, "--source", str(source),
                "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    full_env = {**os.environ, **env, "PYTHONPATH": str(API_DIR), "PYTHONDONTWRITEBYTECODE": "1"}
+    path = os.pathsep.join(str(p) for p in import_path(API_DIR))
+    full_env = {**os.environ, **env, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server
     # Own process group: gunicorn's workers are stopped with their master.
     process = subprocess.Popen(

@@ -4,9 +4,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from crosscloud_api import Services, Settings, create_app
 from crosscloud_api.channels import ChannelRepository
+from crosscloud_api.database import open_database
+from crosscloud_api.settings import UrlDatabase
 from crosscloud_api.storage.s3 import S3Store
 from flask.testing import FlaskClient
 
@@ -170,7 +171,7 @@ def test_database_down_is_503_with_retry_after(
 ) -> None:
     """An unreachable database maps to 503 naming only the backend."""
     missing = f"sqlite:///{tmp_path / 'missing' / 'db.sqlite'}"
-    services = Services(s3_store, ChannelRepository(lambda: sa.create_engine(missing)))
+    services = Services(s3_store, ChannelRepository(lambda: open_database(UrlDatabase(missing))))
     response = create_app(settings, services).test_client().get("/channels")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"

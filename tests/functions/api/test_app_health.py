@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from crosscloud_api import Services, Settings, create_app
 from crosscloud_api.channels import ChannelRepository
+from crosscloud_api.database import open_database
+from crosscloud_api.settings import UrlDatabase
 from crosscloud_api.storage.s3 import S3Store
 from flask.testing import FlaskClient
 
@@ -14,7 +15,7 @@ def test_liveness_touches_no_backend(settings: Settings, tmp_path: Path) -> None
     missing = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
     broken = Services(
         store=S3Store("bucket", client=None),
-        channels=ChannelRepository(lambda: sa.create_engine(missing)),
+        channels=ChannelRepository(lambda: open_database(UrlDatabase(missing))),
     )
     response = create_app(settings, broken).test_client().get("/health")
     assert response.status_code == 200
@@ -33,7 +34,7 @@ def test_readiness_names_the_database_when_it_is_down(
 ) -> None:
     """An unreachable database gives 503, Retry-After, and which backend is down."""
     missing = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
-    services = Services(s3_store, ChannelRepository(lambda: sa.create_engine(missing)))
+    services = Services(s3_store, ChannelRepository(lambda: open_database(UrlDatabase(missing))))
     response = create_app(settings, services).test_client().get("/health/ready")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"

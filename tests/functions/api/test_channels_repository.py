@@ -1,20 +1,17 @@
 """The channels repository against SQLite and a real PostgreSQL server."""
 
 import json
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import crosscloud_api.channels as channels_module
 import pytest
-import sqlalchemy as sa
 from crosscloud_api.channels import ChannelFields, ChannelRepository
-from crosscloud_api.database import build_engine
+from crosscloud_api.database import POSTGRESQL, SQLITE, Database, open_database
 from crosscloud_api.exceptions import BackendUnavailableError, ConflictError, NotFoundError
-from crosscloud_api.settings import RdsDatabase
-from sqlalchemy import exc as sa_exc
+from crosscloud_api.settings import RdsDatabase, UrlDatabase
 
 FIELDS = ChannelFields(name="Space", url="https://example.com", subscriber_count=7)
 
@@ -33,7 +30,7 @@ class StepClock:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database URL on SQLite, then on the test PostgreSQL server."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'repo.db'}"
@@ -42,11 +39,17 @@ def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def repo(engine_url: str) -> Iterator[ChannelRepository]:
-    """A repository with a stepping clock; its engine is disposed afterwards."""
-    engine = sa.create_engine(engine_url, pool_pre_ping=True)
-    yield ChannelRepository(lambda: engine, clock=StepClock())
-    engine.dispose()
+def database(database_url: str) -> Iterator[Database]:
+    """The database at ``database_url``; its connections are closed afterwards."""
+    opened = open_database(UrlDatabase(database_url))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def repo(database: Database) -> ChannelRepository:
+    """A repository with a stepping clock."""
+    return ChannelRepository(lambda: database, clock=StepClock())
 
 
 def test_create_get_replace_delete(repo: ChannelRepository) -> None:
@@ -62,15 +65,16 @@ def test_create_get_replace_delete(repo: ChannelRepository) -> None:
     )
     assert replaced.created_at == created.created_at
     assert replaced.updated_at == datetime(2026, 11, 21, 12, 0, 2, tzinfo=UTC)
+    assert repo.get("space") == replaced
     repo.delete("space")
     with pytest.raises(NotFoundError):
         repo.get("space")
 
 
 def test_duplicate_id_conflicts(repo: ChannelRepository) -> None:
-    """The primary key decides: the second insert is a ConflictError."""
+    """The primary key decides: the second insert is a ConflictError naming the channel."""
     repo.create("space", FIELDS)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="channel 'space' already exists"):
         repo.create("space", FIELDS)
     items, _ = repo.list(10, None)
     assert [c.id for c in items] == ["space"]
@@ -96,26 +100,35 @@ def test_missing_rows_are_not_found(repo: ChannelRepository) -> None:
         repo.delete("ghost")
 
 
-def test_schema_creation_is_idempotent(engine_url: str) -> None:
+def test_large_counts_and_long_text_round_trip(repo: ChannelRepository) -> None:
+    """The column limits hold exactly: 64-char ids, 200-char names, 2048-char URLs, 2**53."""
+    fields = ChannelFields("n" * 200, "https://" + "u" * 2040, 2**53)
+    created = repo.create("i" * 64, fields)
+    assert repo.get("i" * 64) == created
+    assert created.subscriber_count == 2**53
+
+
+def test_schema_creation_is_idempotent(database_url: str) -> None:
     """Two repositories (two cold starts) on one database both work."""
-    engine = sa.create_engine(engine_url)
+    first, second = (open_database(UrlDatabase(database_url)) for _ in range(2))
     try:
-        ChannelRepository(lambda: engine).create("one", FIELDS)
-        assert ChannelRepository(lambda: engine).get("one").name == "Space"
+        ChannelRepository(lambda: first).create("one", FIELDS)
+        assert ChannelRepository(lambda: second).get("one").name == "Space"
     finally:
-        engine.dispose()
+        first.close()
+        second.close()
 
 
 def test_unreachable_database_is_backend_unavailable() -> None:
     """A refused connection becomes BackendUnavailableError, and a later call retries."""
     calls: list[int] = []
 
-    def engine() -> sa.Engine:
-        """Count engine creations (only one is expected)."""
+    def database() -> Database:
+        """Count database creations (only one is expected)."""
         calls.append(1)
-        return sa.create_engine("postgresql+pg8000://app:pw@127.0.0.1:1/none")
+        return open_database(UrlDatabase("postgresql://app:pw@127.0.0.1:1/none"))
 
-    repo = ChannelRepository(engine)
+    repo = ChannelRepository(database)
     for _ in range(2):
         with pytest.raises(BackendUnavailableError) as caught:
             repo.check()
@@ -124,7 +137,7 @@ def test_unreachable_database_is_backend_unavailable() -> None:
 
 
 @pytest.mark.postgres
-def test_rds_engine_reads_the_managed_secret_once(
+def test_rds_database_reads_the_managed_secret_once(
     postgres_server: Any,
     postgres_database: str,
     aws_client: Callable[..., Any],
@@ -152,19 +165,19 @@ def test_rds_engine_reads_the_managed_secret_once(
         port=postgres_server.port,
         ssl_mode="disable",
     )
-    engine = build_engine(config, secrets_client=CountingClient)
+    database = open_database(config, secrets_client=CountingClient)
     try:
-        repo = ChannelRepository(lambda: engine)
+        repo = ChannelRepository(lambda: database)
         repo.create("rds", FIELDS)
-        engine.dispose()  # force new connections
+        database.close()  # force new connections
         assert repo.get("rds").name == "Space"
     finally:
-        engine.dispose()
+        database.close()
     assert reads == [arn]
 
 
 @pytest.mark.postgres
-def test_rds_engine_rereads_a_rotated_secret(
+def test_rds_database_rereads_a_rotated_secret(
     postgres_server: Any, postgres_database: str, aws_client: Callable[..., Any]
 ) -> None:
     """After a rotation the cached password fails once; the secret is read again."""
@@ -173,51 +186,57 @@ def test_rds_engine_rereads_a_rotated_secret(
     arn = secrets.create_secret(Name=f"rot-{postgres_database}", SecretString=json.dumps(stale))[
         "ARN"
     ]
-    engine = build_engine(
+    database = open_database(
         RdsDatabase(arn, postgres_server.host, postgres_database, postgres_server.port, "disable"),
         secrets_client=lambda: secrets,
     )
+    select_one = "SELECT 1"
     try:
-        with pytest.raises(sa_exc.DatabaseError):
-            engine.connect().close()
+        with pytest.raises(BackendUnavailableError):
+            database.transaction(lambda session: session.rows(select_one))
         current = {"username": postgres_server.user, "password": postgres_server.password}
         secrets.put_secret_value(SecretId=arn, SecretString=json.dumps(current))
-        with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT 1")).scalar() == 1
+        assert database.transaction(lambda session: session.rows(select_one)) == [(1,)]
     finally:
-        engine.dispose()
+        database.close()
+
+
+class _Cursor:
+    """A DB-API cursor that records statements and finds nothing."""
+
+    def __init__(self, statements: list[str]) -> None:
+        """Record into ``statements``."""
+        self.statements = statements
+        self.rowcount = 0
+
+    def execute(self, statement: str, params: tuple[Any, ...] = ()) -> None:
+        """Record the SQL text."""
+        self.statements.append(statement)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        """No rows: the extension is not installed yet."""
+        return []
 
 
 class _Connection:
-    """Records statements; raises ``error`` on execute when given one."""
+    """A DB-API connection whose cursors record into one list."""
 
-    def __init__(self, error: Exception | None) -> None:
+    def __init__(self) -> None:
         """Nothing executed yet."""
         self.statements: list[str] = []
-        self.error = error
 
-    def execute(self, statement: Any) -> Any:
-        """Record the SQL text, or fail as the server would; a lookup finds nothing."""
-        if self.error is not None:
-            raise self.error
-        self.statements.append(str(statement))
-        return type("Result", (), {"first": staticmethod(lambda: None)})()
+    def cursor(self) -> _Cursor:
+        """A recording cursor."""
+        return _Cursor(self.statements)
 
+    def commit(self) -> None:
+        """Nothing to commit."""
 
-class _Engine:
-    """Just enough of an Engine: a dialect name and ``begin()``."""
+    def rollback(self) -> None:
+        """Nothing to roll back."""
 
-    def __init__(self, dialect: str, error: Exception | None = None) -> None:
-        """An engine of ``dialect`` whose one connection behaves as given."""
-        self.dialect = type("Dialect", (), {"name": dialect})()
-        self.connection = _Connection(error)
-        self.begun = 0
-
-    @contextmanager
-    def begin(self) -> Generator[_Connection]:
-        """A transaction: the one connection, counted."""
-        self.begun += 1
-        yield self.connection
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 class _Warnings:
@@ -234,9 +253,9 @@ class _Warnings:
 
 def test_pgaudit_extension_is_created_on_postgresql() -> None:
     """On PostgreSQL the schema setup looks pgaudit up, then creates it when it is missing."""
-    engine = _Engine("postgresql")
-    channels_module.create_audit_extension(engine)  # type: ignore[arg-type]
-    assert engine.connection.statements == [
+    connection = _Connection()
+    channels_module.create_audit_extension(Database(POSTGRESQL, lambda: connection))
+    assert connection.statements == [
         "SELECT 1 FROM pg_extension WHERE extname = 'pgaudit'",
         "CREATE EXTENSION IF NOT EXISTS pgaudit",
     ]
@@ -244,29 +263,32 @@ def test_pgaudit_extension_is_created_on_postgresql() -> None:
 
 def test_pgaudit_extension_is_not_tried_elsewhere() -> None:
     """SQLite (tests, make local) has no pgAudit: nothing is executed."""
-    engine = _Engine("sqlite")
-    channels_module.create_audit_extension(engine)  # type: ignore[arg-type]
-    assert engine.begun == 0
+    connection = _Connection()
+    channels_module.create_audit_extension(Database(SQLITE, lambda: connection))
+    assert connection.statements == []
 
 
-def test_pgaudit_extension_failure_is_logged_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.postgres
+def test_pgaudit_extension_failure_is_logged_not_raised(
+    monkeypatch: pytest.MonkeyPatch, postgres_server: Any, postgres_database: str
+) -> None:
     """Before the server restarts with pgaudit preloaded the statement fails: a warning naming
-    the error class, and the API keeps serving."""
+    the error class and the server's code, and the repository keeps serving.
+
+    The test server has no pgaudit at all, which fails the same statement the same way.
+    """
     warnings = _Warnings()
     monkeypatch.setattr(channels_module, "log", warnings)
-    # pg8000's shape: the server's fields as a dict (C: SQLSTATE, M: message).
-    server = Exception({"S": "ERROR", "C": "58P01", "M": "could not open extension control file"})
-    failure = sa_exc.ProgrammingError("CREATE EXTENSION", {}, server)
-    channels_module.create_audit_extension(_Engine("postgresql", failure))  # type: ignore[arg-type]
-    assert warnings.records == [
-        (
-            "pgaudit extension not created",
-            {
-                "fields": {
-                    "error": "Exception",
-                    "sqlstate": "58P01",
-                    "reason": "could not open extension control file",
-                }
-            },
-        )
-    ]
+    database = open_database(UrlDatabase(postgres_server.url(postgres_database)))
+    try:
+        repo = ChannelRepository(lambda: database)
+        repo.create("audited", FIELDS)
+        assert repo.get("audited").name == "Space"
+    finally:
+        database.close()
+    [(message, extra)] = warnings.records
+    assert message == "pgaudit extension not created"
+    fields = extra["fields"]
+    assert fields["error"] == "DatabaseError"
+    assert fields["sqlstate"] == "0A000"  # feature_not_supported: extension not available
+    assert "pgaudit" in fields["reason"]

@@ -35,9 +35,11 @@ def test_stacks_create_no_billing_alarm(synths: dict[str, SynthResult]) -> None:
 
 
 def test_topics_are_encrypted_with_a_key_cloudwatch_may_use(dev: SynthResult) -> None:
-    """Each topic uses its own KMS key whose policy admits CloudWatch from this account."""
+    """Each alarm topic uses its own KMS key whose policy admits CloudWatch from this account."""
     keys = {k.state["arn"]: k for k in dev.of_type("aws:kms/key:Key")}
-    for topic in dev.of_type("aws:sns/topic:Topic"):
+    alarm_topics = [t for t in dev.of_type("aws:sns/topic:Topic") if t.name.endswith("-alarms")]
+    assert alarm_topics
+    for topic in alarm_topics:
         key = keys[topic.inputs["kmsMasterKeyId"]]
         assert key.inputs["enableKeyRotation"] is True
         statements = json.loads(key.inputs["policy"])["Statement"]

@@ -41,6 +41,7 @@ def test_handlers_and_runtime_match_the_code(dev: SynthResult) -> None:
     assert handlers == {
         "crosscloud-dev-api": "lambda_handler.handler",
         "crosscloud-dev-indexer": "indexer_handler.handler",
+        "crosscloud-dev-report": "report_handler.handler",
     }
     for name, handler in handlers.items():
         module, function = handler.split(".")

@@ -26,16 +26,19 @@ def test_endpoints_reach_s3_dynamodb_and_secrets_manager(dev: SynthResult) -> No
         "com.amazonaws.eu-west-1.dynamodb",
         "com.amazonaws.eu-west-1.s3",
         "com.amazonaws.eu-west-1.secretsmanager",
+        "com.amazonaws.eu-west-1.sns",
     ]
     for service in ("s3", "dynamodb"):
         gateway = endpoints[f"com.amazonaws.eu-west-1.{service}"]
         assert gateway.inputs["vpcEndpointType"] == "Gateway"
         assert gateway.inputs["routeTableIds"] == [table.id]
-    interface = endpoints["com.amazonaws.eu-west-1.secretsmanager"]
-    assert interface.inputs["vpcEndpointType"] == "Interface"
-    assert interface.inputs["privateDnsEnabled"] is True
     private_ids = {s.id for s in dev.of_type("aws:ec2/subnet:Subnet")}
-    assert set(interface.inputs["subnetIds"]) == private_ids
+    # SNS: the report function announces from inside the VPC.
+    for service in ("secretsmanager", "sns"):
+        interface = endpoints[f"com.amazonaws.eu-west-1.{service}"]
+        assert interface.inputs["vpcEndpointType"] == "Interface"
+        assert interface.inputs["privateDnsEnabled"] is True
+        assert set(interface.inputs["subnetIds"]) == private_ids
 
 
 def test_default_security_group_is_emptied(dev: SynthResult) -> None:

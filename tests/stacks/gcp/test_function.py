@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from function_builds.shared import import_path
 from tooling.synth import ROOT, SynthResult, synth
 
 API_DIR = ROOT / "functions" / "api"
@@ -109,7 +110,8 @@ def test_function_settings_accept_the_deployed_environment(
     stack: SynthResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The API's own settings parser accepts exactly what the stack deploys."""
-    monkeypatch.syspath_prepend(str(API_DIR))
+    for path in import_path(API_DIR):
+        monkeypatch.syspath_prepend(str(path))
     settings_module = importlib.import_module("crosscloud_api.settings")
     config = stack.one(FUNCTION).inputs["serviceConfig"]
     env = dict(config["environmentVariables"])

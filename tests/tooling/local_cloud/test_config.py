@@ -2,7 +2,7 @@
 
 import pytest
 
-from tooling.local_cloud.config import PORT_VARIABLES, ConfigError, config_from_env
+from tooling.local_cloud.config import PORT_VARIABLES, LocalConfigError, config_from_env
 
 
 def test_defaults() -> None:
@@ -34,5 +34,5 @@ def test_overrides() -> None:
 )
 def test_bad_values_name_the_variable(env: dict[str, str], named: str) -> None:
     """A bad value is refused with the variable's name."""
-    with pytest.raises(ConfigError, match=named):
+    with pytest.raises(LocalConfigError, match=named):
         config_from_env(env)

@@ -5,10 +5,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pg8000.native
 import pytest
-import sqlalchemy as sa
 
 from tooling.local_cloud.config import HOST
 from tooling.local_cloud.database import postgres_bin, postgres_urls
@@ -40,14 +40,19 @@ def test_one_database_per_cloud_owned_by_the_app_role() -> None:
     with postgres_urls(port, ["aws", "gcp"]) as urls:
         assert set(urls) == {"aws", "gcp"}
         for cloud, url in urls.items():
-            engine = sa.create_engine(url)
+            parts = urlsplit(url)
+            connection = pg8000.native.Connection(
+                parts.username or "",
+                password=parts.password,
+                host=parts.hostname or "",
+                port=parts.port or 5432,
+                database=parts.path.lstrip("/"),
+            )
             try:
-                with engine.begin() as connection:
-                    connection.execute(sa.text("CREATE TABLE probe (id integer)"))
-                    name = connection.execute(sa.text("SELECT current_database()")).scalar()
-                assert name == f"channels_{cloud}"
+                connection.run("CREATE TABLE probe (id integer)")
+                assert connection.run("SELECT current_database()") == [[f"channels_{cloud}"]]
             finally:
-                engine.dispose()
+                connection.close()
     assert not accepts_connections(port)
 
 

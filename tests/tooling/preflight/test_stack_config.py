@@ -28,7 +28,7 @@ def test_unset_app_secret_is_reported_with_the_command() -> None:
 def test_prod_needs_its_own_alarm_email() -> None:
     """prod as committed names no alarm recipient: found before anything registers."""
     subjects = sorted(f.subject for f in stack_config.check("prod", ROOT))
-    assert subjects == ["crosscloud:alarmEmails", "crosscloud:apiToken"]
+    assert subjects == ["crosscloud:alarmEmails", "crosscloud:apiToken", "crosscloud:reportEmails"]
 
 
 def test_set_secret_and_email_leave_nothing(project: Path) -> None:
@@ -38,6 +38,7 @@ def test_set_secret_and_email_leave_nothing(project: Path) -> None:
         stack_file.read_text()
         + "  crosscloud:apiToken:\n    secure: v1:abc:def\n"
         + "  crosscloud:alarmEmails:\n    - oncall@crosscloud.offline\n"
+        + "  crosscloud:reportEmails:\n    - reports@crosscloud.offline\n"
     )
     assert list(stack_config.check("prod", project)) == []
 
@@ -49,6 +50,7 @@ def test_placeholder_principal_is_refused(project: Path) -> None:
         stack_file.read_text()
         + "  crosscloud:apiToken:\n    secure: v1:abc:def\n"
         + "  crosscloud:alarmEmails:\n    - oncall@example.com\n"
+        + "  crosscloud:reportEmails:\n    - reports@crosscloud.offline\n"
         + "  crosscloud:gcpInvokers:\n    - group:api-clients@example.com\n"
     )
     findings = {f.subject: f for f in stack_config.check("prod", project)}

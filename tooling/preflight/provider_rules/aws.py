@@ -175,6 +175,7 @@ AUTONAMES: tuple[AutoName, ...] = (
     ),
     AutoName("aws:sqs/queue:Queue", "name", 80, f"{PULUMI_AWS} aws_sqs_queue"),
     AutoName("aws:sns/topic:Topic", "name", 80, f"{PULUMI_AWS} aws_sns_topic"),
+    AutoName("aws:scheduler/schedule:Schedule", "name", 64, f"{PULUMI_AWS} setAutonaming"),
     # NewUniqueHex(name, 7, 255): no separator before the random part.
     AutoName(
         "aws:rds/instance:Instance",
@@ -208,7 +209,50 @@ _SG_CIDR_SOURCE = f"{TFAWS}ec2/vpc_security_group.go securityGroupRuleNestedBloc
 _SG_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 _SG_RULE_SCHEMA = f"{TFAWS}ec2/vpc_security_group_ingress_rule.go securityGroupRuleResource"
 
+_SCHEDULE = "aws:scheduler/schedule:Schedule"
+_SCHEDULE_SOURCE = f"{TFAWS}scheduler/schedule.go @02f524b"
+
 RULES: tuple[Rule, ...] = (
+    Rule(
+        _SCHEDULE,
+        "name",
+        AllOf((Length(1, 64), Matches(r"[0-9A-Za-z_.-]+", "letters, digits and _.-"))),
+        f"{_SCHEDULE_SOURCE} name StringLenBetween(1, 64) + ^[0-9A-Za-z_.-]+$",
+    ),
+    Rule(_SCHEDULE, "description", Length(0, 512), f"{_SCHEDULE_SOURCE} description"),
+    Rule(
+        _SCHEDULE, "scheduleExpression", Length(1, 256), f"{_SCHEDULE_SOURCE} schedule_expression"
+    ),
+    Rule(
+        _SCHEDULE,
+        "scheduleExpressionTimezone",
+        Length(1, 50),
+        f"{_SCHEDULE_SOURCE} schedule_expression_timezone StringLenBetween(1, 50)",
+    ),
+    Rule(
+        _SCHEDULE,
+        "flexibleTimeWindow.mode",
+        OneOf(("OFF", "FLEXIBLE")),
+        f"{_SCHEDULE_SOURCE} flexible_time_window.mode enum FlexibleTimeWindowMode",
+    ),
+    Rule(
+        _SCHEDULE,
+        "target.retryPolicy.maximumEventAgeInSeconds",
+        IntRange(60, 86400),
+        f"{_SCHEDULE_SOURCE} retry_policy.maximum_event_age_in_seconds IntBetween(60, 86400)",
+    ),
+    Rule(
+        _SCHEDULE,
+        "target.retryPolicy.maximumRetryAttempts",
+        IntRange(0, 185),
+        f"{_SCHEDULE_SOURCE} retry_policy.maximum_retry_attempts IntBetween(0, 185)",
+    ),
+    Rule(
+        _SCHEDULE,
+        "target.input",
+        Length(1, 2**31),
+        f"{_SCHEDULE_SOURCE} target.input StringLenBetween(1, MaxInt)",
+    ),
     # The standalone rule validates no description itself; EC2 does, with the
     # same alphabet as the inline rules' (AuthorizeSecurityGroupEgress IpRange).
     Rule(

@@ -3,10 +3,10 @@
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+from crosscloud_logging import get_logger
 from flask import Blueprint, Response, jsonify
 
-from crosscloud_api.errors import error_response
-from crosscloud_api.logs import get_logger
+from crosscloud_api.error_handlers import error_response
 from crosscloud_api.routes import services
 
 bp = Blueprint("health", __name__)

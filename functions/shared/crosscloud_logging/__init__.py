@@ -1,4 +1,10 @@
-"""Structured JSON logs carrying the request id; messages and chosen fields only, never payloads."""
+"""JSON log lines for every function: one per record, tagged with the request id, never payloads.
+
+Shared by all functions (functions/shared/ is copied into each archive that imports
+it). Records carry a message and the fields a caller chose to pass as
+``extra={"fields": {...}}``; tracebacks and exception texts are dropped on purpose,
+since they can hold request data or credentials.
+"""
 
 import contextvars
 import json
@@ -8,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 LOGGER_NAME = "crosscloud"
+# Set by each entry point for the duration of one request or invocation.
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "crosscloud_request_id", default=None
 )
@@ -43,7 +50,7 @@ class _JsonHandler(logging.Handler):
 
 
 def configure_logging(level: str = "INFO") -> logging.Logger:
-    """Attach the JSON handler to the package logger once, however many apps are created."""
+    """Attach the JSON handler to the ``crosscloud`` logger once, however often it is called."""
     logger = logging.getLogger(LOGGER_NAME)
     logger.setLevel(level)
     if not any(isinstance(h, _JsonHandler) for h in logger.handlers):
@@ -56,7 +63,7 @@ def configure_logging(level: str = "INFO") -> logging.Logger:
 
 
 def get_logger(name: str) -> logging.Logger:
-    """A child of the package logger."""
+    """``crosscloud.<name>``; creating it configures nothing (see ``configure_logging``)."""
     return logging.getLogger(f"{LOGGER_NAME}.{name}")
 
 

@@ -3,13 +3,13 @@
 import json
 from typing import Any
 
+from crosscloud_logging import get_logger
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from crosscloud_api import exceptions as exc
-from crosscloud_api.logs import get_logger
 
-STATUS: dict[type[exc.CrosscloudError], int] = {
+STATUS: dict[type[exc.ApiError], int] = {
     exc.ValidationError: 400,
     exc.NotFoundError: 404,
     exc.ConflictError: 409,
@@ -19,7 +19,7 @@ STATUS: dict[type[exc.CrosscloudError], int] = {
     exc.SettingsError: 500,
 }
 RETRY_AFTER_SECONDS = "5"
-log = get_logger("errors")
+log = get_logger("error_handlers")
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
@@ -43,12 +43,12 @@ def misconfigured_body(error: exc.SettingsError) -> str:
 
 def register(app: Flask) -> None:
     """Install the handlers on ``app``."""
-    app.register_error_handler(exc.CrosscloudError, _api_error)
+    app.register_error_handler(exc.ApiError, _api_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, _unexpected)
 
 
-def _api_error(error: exc.CrosscloudError) -> Response:
+def _api_error(error: exc.ApiError) -> Response:
     """An error raised on purpose: its own code and client-safe message."""
     status = next((STATUS[kind] for kind in type(error).__mro__ if kind in STATUS), 500)
     if status >= 500:
