@@ -10,7 +10,7 @@ import os
 import flask
 import functions_framework
 from crosscloud_api import create_app
-from crosscloud_api.error_handlers import http_error, misconfigured_body
+from crosscloud_api.error_handlers import http_error, internal_error, misconfigured_body
 from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from crosscloud_api.subrouter import dispatch
@@ -41,9 +41,25 @@ def api(request: flask.Request) -> Response:
 
 @functions_framework.errorhandler(HTTPException)
 def framework_error(error: HTTPException) -> Response:
-    """Answer paths the framework refuses itself (``/robots.txt``, a ``%0A``) in the API's JSON."""
+    """Paths the framework refuses itself (``/robots.txt``, a ``%0A``) go to the API after all."""
     # functions-framework routes /robots.txt and /favicon.ico to its own 404, and
-    # its /<path:path> rule cannot match a newline; those never reach api(). Its
-    # crash handler stays on 500, which Flask looks up by code before by class.
-    # (Imported outside functions_framework.create_app, the decorator is a no-op.)
+    # its /<path:path> rule cannot match a newline; those never reach api(). The
+    # same request on Lambda reaches the API, so the API answers it here too, in
+    # its JSON and with its own routing. (Imported outside
+    # functions_framework.create_app, the decorator is a no-op.)
+    if flask.request.url_rule is None or flask.request.url_rule.endpoint == "error":
+        # The request object itself, not the context-local proxy: the sub-router
+        # pushes a context around it, which would make the proxy point at itself.
+        return api(flask.request._get_current_object())  # type: ignore[attr-defined]
     return http_error(error)
+
+
+@functions_framework.errorhandler(500)
+def framework_crash(error: Exception) -> Response:
+    """Replace the framework's crash page, which is HTML carrying the exception's text."""
+    # Reached only when the framework itself fails around the function (the sub-router
+    # answers every error of the API). The status header keeps Cloud Run's "crash"
+    # log entry, as the framework's own handler sets it.
+    response = internal_error(getattr(error, "original_exception", None) or error)
+    response.headers["X-Google-Status"] = "crash"
+    return response

@@ -45,7 +45,7 @@ def register(app: Flask) -> None:
     """Install the handlers on ``app``."""
     app.register_error_handler(exc.ApiError, _api_error)
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(Exception, internal_error)
 
 
 def _api_error(error: exc.ApiError) -> Response:
@@ -68,7 +68,7 @@ def http_error(error: HTTPException) -> Response:
     return response
 
 
-def _unexpected(error: Exception) -> Response:
+def internal_error(error: BaseException) -> Response:
     """A bug: log only the exception's type (its text or traceback may hold data) and hide it."""
     log.error("unhandled exception", extra={"fields": {"error_type": type(error).__name__}})
     return error_response(500, "internal_error", "internal server error")

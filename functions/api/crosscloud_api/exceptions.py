@@ -19,6 +19,18 @@ class ValidationError(ApiError):
     code = "validation_error"
 
 
+class InvalidJsonError(ValidationError):
+    """The request body is not well-formed JSON (as opposed to JSON of the wrong shape)."""
+
+    code = "invalid_json"
+
+
+class InvalidCursorError(ValidationError):
+    """A cursor the API did not issue, was altered, or belongs to another listing."""
+
+    code = "invalid_cursor"
+
+
 class NotFoundError(ApiError):
     """The addressed channel or object does not exist."""
 

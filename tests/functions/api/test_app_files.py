@@ -101,11 +101,18 @@ def test_listing_pages_with_the_cursor(client: FlaskClient) -> None:
     first = files.get("/files?prefix=a/&limit=2").json
     assert first is not None
     assert first["next_cursor"]
-    second = files.get("/files", query_string={"prefix": "a/", "cursor": first["next_cursor"]})
+    query = {"prefix": "a/", "limit": "2", "cursor": first["next_cursor"]}
+    second = files.get("/files", query_string=query)
     assert second.json is not None
     keys = [i["key"] for i in first["items"]] + [i["key"] for i in second.json["items"]]
     assert keys == ["a/1.txt", "a/2.txt", "a/3.txt"]
     assert second.json["next_cursor"] is None
+    # The cursor belongs to its listing: another prefix or page size is refused.
+    for other in ({"prefix": "b/", "limit": "2"}, {"prefix": "a/", "limit": "3"}, {"limit": "2"}):
+        refused = files.get("/files", query_string={**other, "cursor": first["next_cursor"]})
+        assert refused.status_code == 400
+        assert refused.json is not None
+        assert (refused.json["error"], refused.json["field"]) == ("invalid_cursor", "cursor")
 
 
 def test_delete_then_404(files: FlaskClient) -> None:

@@ -2,11 +2,17 @@
 
 from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from crosscloud_api.exceptions import BackendUnavailableError, NotFoundError, SettingsError
+from crosscloud_api.exceptions import (
+    BackendUnavailableError,
+    NotFoundError,
+    SettingsError,
+    ValidationError,
+)
 from crosscloud_api.secrets import gcp_secret
 from crosscloud_api.storage.gcs import GcsStore
 from google.api_core import exceptions as api_exceptions
@@ -100,3 +106,28 @@ def test_no_credentials_is_a_configuration_error(
     monkeypatch.setattr(google.auth, "default", no_credentials)
     with pytest.raises(SettingsError, match="GOOGLE_APPLICATION_CREDENTIALS"):
         GcsStore("bucket", client=gcs_client).download_url("k.txt", 60)
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "what"),
+    [
+        (lambda store: store.list("p/", 5, "token"), "cursor", "page token"),
+        (lambda store: store.list("p/", 5, None), "prefix", "listing"),
+        (lambda store: store.put("k.txt", b"x", "text/plain"), "key", "upload"),
+        (lambda store: store.head("k.txt"), "key", "metadata request"),
+        (lambda store: store.delete("k.txt"), "key", "deletion"),
+    ],
+)
+def test_a_gcs_bad_request_names_what_failed(call: Any, field: str, what: str) -> None:
+    """A 400 from GCS says which request it refused; only a listing's names the cursor."""
+    client = mock.Mock()
+    refused = api_exceptions.BadRequest("refused")
+    client.list_blobs.side_effect = refused
+    blob = client.bucket.return_value.blob.return_value
+    blob.upload_from_string.side_effect = refused
+    blob.delete.side_effect = refused
+    client.bucket.return_value.get_blob.side_effect = refused
+    with pytest.raises(ValidationError) as raised:
+        call(GcsStore("bucket", client=client))
+    assert raised.value.field == field
+    assert raised.value.message == f"the storage service refused the {what} as invalid"

@@ -2,6 +2,7 @@
 
 from flask import current_app
 
+from crosscloud_api.contract import Limits
 from crosscloud_api.services import Services
 from crosscloud_api.settings import Settings
 
@@ -14,3 +15,13 @@ def services() -> Services:
 def settings() -> Settings:
     """The settings of the running app."""
     return current_app.extensions["crosscloud.settings"]
+
+
+def limits() -> Limits:
+    """The deployment's limits, as the contract's rules take them."""
+    return limits_of(settings())
+
+
+def limits_of(config: Settings) -> Limits:
+    """The limits a Settings object sets."""
+    return Limits(config.max_upload_bytes, tuple(sorted(config.allowed_content_types)))

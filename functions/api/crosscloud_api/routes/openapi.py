@@ -1,12 +1,154 @@
-"""GET /openapi.json: the OpenAPI 3 description of every route (a test keeps it in sync)."""
+"""GET /openapi.json: the OpenAPI 3 document, built from the same rules the validators apply."""
 
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from crosscloud_api.routes import settings
+from crosscloud_api import contract
+from crosscloud_api.contract import Body, Limits, Query
+from crosscloud_api.error_handlers import RETRY_AFTER_SECONDS
+from crosscloud_api.routes import limits
 
 bp = Blueprint("openapi", __name__)
+
+# The codes each error status can carry in the body's "error" member.
+ERROR_CODES: dict[int, tuple[str, ...]] = {
+    400: ("validation_error", "invalid_json", "invalid_cursor", "bad_request"),
+    404: ("not_found",),
+    405: ("method_not_allowed",),
+    409: ("conflict",),
+    413: ("payload_too_large",),
+    415: ("unsupported_media_type",),
+    500: ("internal_error", "misconfigured"),
+    503: ("backend_unavailable", "not_ready"),
+}
+DESCRIPTION = """\
+Every error is a JSON object {"error": <code>, "message": <text>, ...}: "field" names the
+request field at fault, readiness adds "checks". A method a path does not serve is a 405 with
+an Allow header. Text fields refuse NUL characters and lone surrogates (PostgreSQL cannot store
+them). Cursors are opaque: pass next_cursor back unchanged with the same prefix and limit.
+On AWS, API Gateway itself answers 413 (not in this format) above Lambda's 6 MB payload."""
+
+
+def build_spec(deployed: Limits) -> dict[str, Any]:
+    """The OpenAPI document, with the deployment's limits filled in."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "crosscloud API", "version": "1.1.0", "description": DESCRIPTION},
+        "paths": _paths(deployed),
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": {f"Error{status}": _error(status) for status in ERROR_CODES},
+        },
+    }
+
+
+def _paths(deployed: Limits) -> dict[str, Any]:
+    """Every path the app serves."""
+    channel_id = _path_param("channel_id", contract.CHANNEL_ID.schema(deployed))
+    key = _path_param("key", contract.KEY.schema(deployed))
+    channel_links = {
+        "GetChannel": _link("getChannel", "channel_id", "$response.body#/id"),
+        "ReplaceChannel": _link("replaceChannel", "channel_id", "$response.body#/id"),
+        "DeleteChannel": _link("deleteChannel", "channel_id", "$response.body#/id"),
+    }
+    file_links = {
+        "GetFile": _link("getFile", "key", "$response.body#/key"),
+        "DeleteFile": _link("deleteFile", "key", "$response.body#/key"),
+        "DownloadLink": _link("downloadLink", "key", "$response.body#/key"),
+    }
+    return {
+        "/health": {"get": _op("liveness", "Liveness", {"200": _ok(_ref("Health"), "up")})},
+        "/health/ready": {
+            "get": _op("readiness", "Readiness of every backend",
+                       {"200": _ok(_ref("Ready"), "ready")}, 503)
+        },
+        "/openapi.json": {
+            "get": _op("openapi", "This document", {"200": _ok({"type": "object"}, "OpenAPI")})
+        },
+        "/channels": {
+            "get": _op(
+                "listChannels", "List channels ordered by id",
+                {"200": _ok(_ref("ChannelPage"), "a page")}, 400, 503,
+                parameters=[_query(contract.CHANNELS_LIMIT, deployed),
+                            _query(contract.PAGE_CURSOR, deployed)],
+            ),
+            "post": _op(
+                "createChannel", "Create a channel",
+                {"201": _created(_ref("Channel"), channel_links)}, 400, 409, 413, 415, 503,
+                body=_json_body(contract.CREATE_CHANNEL, deployed),
+            ),
+        },
+        "/channels/{channel_id}": {
+            "parameters": [channel_id],
+            "get": _op("getChannel", "Get a channel", {"200": _ok(_ref("Channel"), "the channel")},
+                       400, 404, 503),
+            "put": _op(
+                "replaceChannel", "Replace a channel's writable fields",
+                {"200": _ok(_ref("Channel"), "replaced")}, 400, 404, 413, 415, 503,
+                body=_json_body(contract.REPLACE_CHANNEL, deployed),
+            ),
+            "delete": _op("deleteChannel", "Delete a channel", {"204": {"description": "deleted"}},
+                          400, 404, 503),
+        },
+        "/files": {
+            "get": _op(
+                "listFiles", "List files ordered by key",
+                {"200": _ok(_ref("FilePage"), "a page")}, 400, 503,
+                parameters=[_query(contract.FILES_PREFIX, deployed),
+                            _query(contract.FILES_LIMIT, deployed),
+                            _query(contract.PAGE_CURSOR, deployed)],
+            ),
+            "post": _op(
+                "uploadFile", f"Upload a file of at most {deployed.max_upload_bytes} bytes",
+                {"201": _created(_ref("File"), file_links)}, 400, 413, 415, 503,
+                body=_upload_body(deployed),
+            ),
+        },
+        "/files/{key}": {
+            "parameters": [key],
+            "get": _op("getFile", "A file's metadata", {"200": _ok(_ref("File"), "metadata")},
+                       400, 404, 503),
+            "delete": _op("deleteFile", "Delete a file", {"204": {"description": "deleted"}},
+                          400, 404, 503),
+        },
+        "/files/{key}/link": {
+            "parameters": [key],
+            "post": _op(
+                "downloadLink", "A time-limited download URL for an existing file",
+                {"200": _ok(_ref("Link"), "a signed GET URL")}, 400, 404, 413, 415, 503,
+                body=_json_body(contract.DOWNLOAD_LINK, deployed, required=False),
+            ),
+        },
+        "/files/{key}/upload-link": {
+            "parameters": [key],
+            "post": _op(
+                "uploadLink", "A time-limited PUT URL for files too large to upload inline",
+                {"200": _ok(_ref("Link"), "a signed PUT URL")}, 400, 404, 413, 415, 503,
+                body=_json_body(contract.UPLOAD_LINK, deployed),
+            ),
+        },
+    }  # fmt: skip
+
+
+def _op(
+    operation_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    *errors: int,
+    parameters: list[dict[str, Any]] | None = None,
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An operation; any operation can also fail with a 500."""
+    operation: dict[str, Any] = {"operationId": operation_id, "summary": summary}
+    if parameters:
+        operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = body
+    statuses = sorted({*errors, 500})
+    error_refs = {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in statuses}
+    operation["responses"] = {**responses, **error_refs}
+    return operation
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -14,236 +156,164 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _page(item: str) -> dict[str, Any]:
-    """A cursor-paginated list of ``item`` schemas."""
-    return {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": _ref(item)},
-            "next_cursor": {"type": "string", "nullable": True},
-        },
-    }
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    """A JSON response object."""
+def _ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """A JSON response."""
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
-    """The shared error response for each status."""
-    return {str(s): {"$ref": "#/components/responses/Error"} for s in statuses}
-
-
-def _param(name: str, where: str, schema: dict[str, Any], required: bool = False) -> dict:
-    """A parameter object."""
-    return {"name": name, "in": where, "required": required, "schema": schema}
-
-
-CHANNEL_ID = _param("channel_id", "path", {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}, True)
-KEY = _param("key", "path", {"type": "string", "maxLength": 1024}, True)
-LIMIT = _param("limit", "query", {"type": "integer", "minimum": 1})
-CURSOR = _param("cursor", "query", {"type": "string"})
-LINK_BODY = {
-    "type": "object",
-    "properties": {"expires_in": {"type": "integer", "minimum": 1, "maximum": 604800}},
-}
-
-
-def build_spec(max_upload_bytes: int, allowed: list[str]) -> dict[str, Any]:
-    """The OpenAPI document, with the deployed limits filled in."""
-    channel_body = {"content": {"application/json": {"schema": _ref("ChannelInput")}}}
-    upload_json = {
-        "type": "object",
-        "required": ["key", "content", "content_type"],
-        "properties": {
-            "key": {"type": "string"},
-            "content": {"type": "string", "format": "byte"},
-            "content_type": {"type": "string", "enum": allowed},
-        },
-    }
-    upload_form = {
-        "type": "object",
-        "required": ["key", "file"],
-        "properties": {
-            "key": {"type": "string"},
-            "content_type": {"type": "string", "enum": allowed},
-            "file": {"type": "string", "format": "binary"},
-        },
-    }
-    link = _json(_ref("Link"), "a time-limited URL")
+def _created(schema: dict[str, Any], links: dict[str, Any]) -> dict[str, Any]:
+    """A 201 with the new resource's Location and the operations that can follow."""
     return {
-        "openapi": "3.0.3",
-        "info": {"title": "crosscloud API", "version": "1.0.0"},
-        "paths": {
-            "/health": {"get": {"summary": "Liveness", "responses": {"200": _json({}, "up")}}},
-            "/health/ready": {
-                "get": {
-                    "summary": "Readiness of every backend",
-                    "responses": {"200": _json({}, "ready"), **_errors(503)},
-                }
-            },
-            "/channels": {
-                "get": {
-                    "summary": "List channels",
-                    "parameters": [LIMIT, CURSOR],
-                    "responses": {"200": _json(_ref("ChannelPage"), "a page"), **_errors(400, 503)},
-                },
-                "post": {
-                    "summary": "Create a channel",
-                    "requestBody": channel_body,
-                    "responses": {
-                        "201": _json(_ref("Channel"), "created"),
-                        **_errors(400, 409, 415, 503),
-                    },
-                },
-            },
-            "/channels/{channel_id}": {
-                "parameters": [CHANNEL_ID],
-                "get": {
-                    "summary": "Get a channel",
-                    "responses": {"200": _json(_ref("Channel"), "the channel"), **_errors(404)},
-                },
-                "put": {
-                    "summary": "Replace a channel",
-                    "requestBody": channel_body,
-                    "responses": {
-                        "200": _json(_ref("Channel"), "replaced"),
-                        **_errors(400, 404, 415, 503),
-                    },
-                },
-                "delete": {
-                    "summary": "Delete a channel",
-                    "responses": {"204": {"description": "deleted"}, **_errors(404, 503)},
-                },
-            },
-            "/files": {
-                "get": {
-                    "summary": "List files",
-                    "parameters": [_param("prefix", "query", {"type": "string"}), LIMIT, CURSOR],
-                    "responses": {"200": _json(_ref("FilePage"), "a page"), **_errors(400, 503)},
-                },
-                "post": {
-                    "summary": f"Upload a file of at most {max_upload_bytes} bytes",
-                    "requestBody": {
-                        "content": {
-                            "application/json": {"schema": upload_json},
-                            "multipart/form-data": {"schema": upload_form},
-                        }
-                    },
-                    "responses": {
-                        "201": _json(_ref("File"), "stored"),
-                        **_errors(400, 413, 415, 503),
-                    },
-                },
-            },
-            "/files/{key}": {
-                "parameters": [KEY],
-                "get": {
-                    "summary": "A file's metadata",
-                    "responses": {"200": _json(_ref("File"), "metadata"), **_errors(400, 404)},
-                },
-                "delete": {
-                    "summary": "Delete a file",
-                    "responses": {"204": {"description": "deleted"}, **_errors(400, 404, 503)},
-                },
-            },
-            "/files/{key}/link": {
-                "parameters": [KEY],
-                "post": {
-                    "summary": "A time-limited download URL",
-                    "requestBody": {"content": {"application/json": {"schema": LINK_BODY}}},
-                    "responses": {"200": link, **_errors(400, 404, 415, 503)},
-                },
-            },
-            "/files/{key}/upload-link": {
-                "parameters": [KEY],
-                "post": {
-                    "summary": "A time-limited PUT URL for large files",
-                    "requestBody": {
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    **LINK_BODY,
-                                    "required": ["content_type"],
-                                    "properties": {
-                                        **LINK_BODY["properties"],
-                                        "content_type": {"type": "string", "enum": allowed},
-                                    },
-                                }
-                            }
-                        }
-                    },
-                    "responses": {"200": link, **_errors(400, 415, 503)},
-                },
-            },
-            "/openapi.json": {
-                "get": {"summary": "This document", "responses": {"200": _json({}, "OpenAPI")}}
+        **_ok(schema, "created"),
+        "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+        "links": links,
+    }
+
+
+def _link(operation_id: str, parameter: str, expression: str) -> dict[str, Any]:
+    """An OpenAPI link feeding ``expression`` into ``parameter`` of ``operation_id``."""
+    return {"operationId": operation_id, "parameters": {parameter: expression}}
+
+
+def _error(status: int) -> dict[str, Any]:
+    """The shared error response of ``status``; a 503 says when to retry."""
+    schema = {
+        "allOf": [_ref("Error")],
+        "properties": {"error": {"type": "string", "enum": list(ERROR_CODES[status])}},
+    }
+    response = _ok(schema, f"error {status}")
+    if status == 503:
+        retry = {"type": "string", "enum": [RETRY_AFTER_SECONDS]}
+        response["headers"] = {"Retry-After": {"required": True, "schema": retry}}
+    return response
+
+
+def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A required path parameter."""
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _query(spec: Query, deployed: Limits) -> dict[str, Any]:
+    """A query parameter (an empty value is refused: its schema's minLength/pattern say so)."""
+    return spec.schema(deployed)
+
+
+def _json_body(spec: Body, deployed: Limits, *, required: bool = True) -> dict[str, Any]:
+    """A JSON request body."""
+    schema = spec.schema(deployed)
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def _upload_body(deployed: Limits) -> dict[str, Any]:
+    """POST /files: base64 in JSON, or a multipart form whose file part has an accepted type."""
+    form = contract.UPLOAD_FORM.schema(deployed)
+    form["properties"]["file"] = {
+        "type": "string",
+        "format": "binary",
+        "description": f"at most {deployed.max_upload_bytes} bytes; its Content-Type counts "
+        "when the content_type field is absent",
+    }
+    form["required"] = [*form["required"], "file"]
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": contract.UPLOAD_JSON.schema(deployed)},
+            "multipart/form-data": {
+                "schema": form,
+                "encoding": {"file": {"contentType": ", ".join(deployed.media_types)}},
             },
         },
-        "components": {"schemas": SCHEMAS, "responses": {"Error": _json(_ref("Error"), "error")}},
     }
 
 
 _TIMESTAMP = {"type": "string", "format": "date-time"}
-SCHEMAS: dict[str, Any] = {
-    "Error": {
+_NEXT_CURSOR = {"type": "string", "nullable": True, "pattern": contract.CURSOR_PATTERN}
+
+
+def _page(item: str) -> dict[str, Any]:
+    """A cursor-paginated list of ``item`` schemas."""
+    return {
         "type": "object",
-        "required": ["error", "message"],
+        "required": ["items", "next_cursor"],
+        "additionalProperties": False,
         "properties": {
+            "items": {"type": "array", "items": _ref(item)},
+            "next_cursor": _NEXT_CURSOR,
+        },
+    }
+
+
+def _closed(properties: dict[str, Any], *optional: str) -> dict[str, Any]:
+    """An object with exactly these properties, all required but ``optional``."""
+    required = [name for name in properties if name not in optional]
+    return {
+        "type": "object",
+        "required": required,
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _closed(
+        {
             "error": {"type": "string"},
             "message": {"type": "string"},
             "field": {"type": "string"},
+            "checks": {"type": "object", "additionalProperties": {"type": "string"}},
         },
-    },
-    "ChannelInput": {
-        "type": "object",
-        "required": ["name", "url"],
-        "properties": {
-            "id": {"type": "string", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"},
-            "name": {"type": "string", "maxLength": 200},
-            "url": {"type": "string", "format": "uri", "maxLength": 2048},
-            "subscriber_count": {"type": "integer", "minimum": 0},
-        },
-    },
-    "Channel": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
+        "field",
+        "checks",
+    ),
+    "Health": _closed({"status": {"type": "string", "enum": ["ok"]}}),
+    "Ready": _closed(
+        {
+            "status": {"type": "string", "enum": ["ready"]},
+            "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+        }
+    ),
+    "Channel": _closed(
+        {
+            "id": {"type": "string", "pattern": contract.SLUG_PATTERN},
             "name": {"type": "string"},
             "url": {"type": "string"},
-            "subscriber_count": {"type": "integer"},
+            "subscriber_count": {"type": "integer", "minimum": 0},
             "created_at": _TIMESTAMP,
             "updated_at": _TIMESTAMP,
-        },
-    },
+        }
+    ),
     "ChannelPage": _page("Channel"),
-    "File": {
-        "type": "object",
-        "properties": {
+    "File": _closed(
+        {
             "key": {"type": "string"},
-            "size": {"type": "integer"},
-            "content_type": {"type": "string", "nullable": True},
-            "etag": {"type": "string"},
+            "size": {"type": "integer", "minimum": 0},
+            "content_type": {
+                "type": "string",
+                "nullable": True,
+                "description": "null in listings (S3 listings do not carry it)",
+            },
+            "etag": {
+                "type": "string",
+                "description": "the MD5 of the content in hex, on both clouds, for objects "
+                "stored in one piece (as this API and its upload links store them)",
+            },
             "last_modified": _TIMESTAMP,
-        },
-    },
+        }
+    ),
     "FilePage": _page("File"),
-    "Link": {
-        "type": "object",
-        "properties": {
+    "Link": _closed(
+        {
             "url": {"type": "string"},
             "method": {"type": "string", "enum": ["GET", "PUT"]},
             "headers": {"type": "object", "additionalProperties": {"type": "string"}},
             "expires_in": {"type": "integer"},
             "expires_at": _TIMESTAMP,
-        },
-    },
+        }
+    ),
 }
 
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """The document."""
-    config = settings()
-    return jsonify(build_spec(config.max_upload_bytes, sorted(config.allowed_content_types)))
+    return jsonify(build_spec(limits()))

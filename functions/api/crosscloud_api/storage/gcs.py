@@ -1,7 +1,9 @@
 """The object store on Google Cloud Storage; V4 signed URLs via a key or the IAM signBlob API."""
 
+import base64
 import functools
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -68,8 +70,9 @@ class GcsStore:
         return self.client.bucket(self.bucket_name)
 
     def list(self, prefix: str, limit: int, cursor: str | None) -> ObjectPage:
-        """One page of the objects list; the cursor is GCS's page token."""
-        with _Translated(missing="bucket"):
+        """One page of the objects list; ``cursor`` is GCS's page token (the API checked it)."""
+        refused = "page token" if cursor else "listing"
+        with _Translated(missing="bucket", refused=refused, field="cursor" if cursor else "prefix"):
             blobs = self.client.list_blobs(
                 self.bucket_name,
                 prefix=prefix or None,
@@ -79,13 +82,15 @@ class GcsStore:
                 retry=self._retry,
             )
             page = next(blobs.pages)
-            items = [_info(blob) for blob in page]
+            # Listings carry no content type, as on S3 (whose listing lacks it): the
+            # API answers the same on both clouds; GET /files/{key} has it.
+            items = [replace(_info(blob), content_type=None) for blob in page]
         return ObjectPage(items, blobs.next_page_token or None)
 
     def put(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
         """Upload in one request (inline uploads are small) and report what GCS stored."""
         blob = self.bucket.blob(key)
-        with _Translated(missing="bucket"):
+        with _Translated(missing="bucket", refused="upload"):
             blob.upload_from_string(
                 data, content_type=content_type, timeout=TIMEOUT_SECONDS, retry=self._retry
             )
@@ -93,7 +98,7 @@ class GcsStore:
 
     def head(self, key: str) -> ObjectInfo:
         """The object's metadata."""
-        with _Translated(missing="object"):
+        with _Translated(missing="object", refused="metadata request"):
             blob = self.bucket.get_blob(key, timeout=TIMEOUT_SECONDS, retry=self._retry)
         if blob is None:
             raise NotFoundError("object not found")
@@ -101,7 +106,7 @@ class GcsStore:
 
     def delete(self, key: str) -> None:
         """Delete the object."""
-        with _Translated(missing="object"):
+        with _Translated(missing="object", refused="deletion"):
             self.bucket.blob(key).delete(timeout=TIMEOUT_SECONDS, retry=self._retry)
 
     def download_url(self, key: str, expires_in: int) -> SignedUrl:
@@ -124,7 +129,7 @@ class GcsStore:
             options["content_type"] = content_type
         if self._signing_endpoint:
             options["api_access_endpoint"] = self._signing_endpoint
-        with _Translated(missing="object"):
+        with _Translated(missing="object", refused="signing request"):
             url = self.bucket.blob(key).generate_signed_url(**options, **self._signer())
         return SignedUrl(url, datetime.now(UTC) + expiration)
 
@@ -162,9 +167,15 @@ class GcsStore:
 class _Translated:
     """Context manager that maps google-cloud errors onto the API's exceptions."""
 
-    def __init__(self, *, missing: str) -> None:
-        """``missing`` says whether a 404 means the object (404) or the bucket (503)."""
+    def __init__(self, *, missing: str, refused: str, field: str = "key") -> None:
+        """``missing``: whether a 404 means the object (404) or the bucket (503).
+
+        ``refused`` names the request, and ``field`` the input, that a 400 from GCS is
+        about: a GCS BadRequest on an upload is not a bad cursor.
+        """
         self.missing = missing
+        self.refused = refused
+        self.field = field
 
     def __enter__(self) -> None:
         """Nothing to set up."""
@@ -178,7 +189,8 @@ class _Translated:
                 raise NotFoundError("object not found") from exc
             raise BackendUnavailableError("storage") from exc
         if isinstance(exc, api_exceptions.BadRequest):
-            raise ValidationError("cursor is not valid", field="cursor") from exc
+            message = f"the storage service refused the {self.refused} as invalid"
+            raise ValidationError(message, field=self.field) from exc
         if isinstance(exc, _UNAVAILABLE):
             raise BackendUnavailableError("storage") from exc
 
@@ -189,6 +201,18 @@ def _info(blob: storage.Blob) -> ObjectInfo:
         key=str(blob.name),
         size=int(blob.size or 0),
         content_type=blob.content_type or "application/octet-stream",
-        etag=str(blob.etag or ""),
+        etag=_md5_hex(blob),
         last_modified=blob.updated or datetime.now(UTC),
     )
+
+
+def _md5_hex(blob: storage.Blob) -> str:
+    """The content's MD5 in hex, as S3 reports a single-part object's ETag.
+
+    GCS's own etag is an opaque base64 token; its md5Hash (base64) is the same digest
+    S3 gives, so both clouds report one format. Composite objects, which this API
+    never creates, have no MD5: their etag is passed on as GCS gives it.
+    """
+    if blob.md5_hash:
+        return base64.b64decode(blob.md5_hash).hex()
+    return str(blob.etag or "")

@@ -11,7 +11,7 @@ class ObjectInfo:
 
     key: str
     size: int
-    # None only in S3 listings, which do not carry it.
+    # None in listings (S3 listings do not carry it; GCS ones leave it out to match).
     content_type: str | None
     etag: str
     last_modified: datetime

@@ -40,7 +40,7 @@ class S3Store:
         return self._client or boto3.client("s3", config=CLIENT_CONFIG)
 
     def list(self, prefix: str, limit: int, cursor: str | None) -> ObjectPage:
-        """One page of ListObjectsV2; the cursor is S3's continuation token."""
+        """One page of ListObjectsV2; ``cursor`` is S3's continuation token (the API checked it)."""
         params: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": limit}
         if cursor:
             params["ContinuationToken"] = cursor
@@ -48,7 +48,10 @@ class S3Store:
             page = self.client.list_objects_v2(**params)
         except ClientError as exc:
             if _code(exc) == "InvalidArgument":
-                raise ValidationError("cursor is not valid", field="cursor") from exc
+                # The only argument S3 can refuse here that the API did not check itself.
+                what, field = ("continuation token", "cursor") if cursor else ("listing", "prefix")
+                message = f"the storage service refused the {what} as invalid"
+                raise ValidationError(message, field=field) from exc
             raise _translate(exc) from exc
         except BotoCoreError as exc:
             raise BackendUnavailableError("storage") from exc
