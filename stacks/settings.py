@@ -308,6 +308,13 @@ def load_settings() -> Settings:
         architecture=cfg.string("functionArchitecture", choices=ARCHITECTURES),
         log_retention_days=_log_retention(cfg, "logRetentionDays"),
     )
+    if functions.indexer_reserved_concurrency == 1:
+        # The SQS event source mapping's maximum concurrency is at least 2 and must
+        # not exceed the reservation, or batches are throttled into the dead letters.
+        cfg.problem(
+            "indexerReservedConcurrency",
+            "got 1; allowed: 0 (no reservation) or a whole number from 2 to 1000",
+        )
     audit_log_retention_days = _log_retention(cfg, "auditLogRetentionDays")
 
     public_api = cfg.boolean("publicApi")

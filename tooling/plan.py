@@ -222,22 +222,83 @@ def _entry(resource: Mapping[str, Any], changes: tuple[Change, ...] = ()) -> Res
     return ResourceDiff(resource["urn"], resource["type"], resource["name"], changes)
 
 
+def _urn(stack_project: str, qualified_type: str, name: str) -> str:
+    """A URN from its ``urn:pulumi:<stack>::<project>`` head, parent-qualified type and name."""
+    return f"{stack_project}::{qualified_type}::{name}"
+
+
+def _parent_type(urn: str) -> str:
+    """The type a child's URN is prefixed with, as the synth's mock monitor builds URNs.
+
+    The mock prefixes the parent's own type (the engine the whole ``A$B`` chain);
+    both snapshots of a plan come from the mock, and aliases resolve alike.
+    """
+    return urn.split("::")[2].split("$")[-1]
+
+
+def former_urns(resources: Sequence[Mapping[str, Any]]) -> dict[str, frozenset[str]]:
+    """Every URN each resource may have had, as the engine resolves aliases.
+
+    A resource answers to its URN, to each alias it declares (unset alias fields
+    default to its own), and to every URN its parent may have had with its own
+    type and name appended: an alias on a component moves its children too.
+    """
+    by_urn = {r["urn"]: r for r in resources}
+    memo: dict[str, frozenset[str]] = {}
+
+    def of(urn: str) -> frozenset[str]:
+        if urn in memo:
+            return memo[urn]
+        resource = by_urn.get(urn)
+        if resource is None:  # the stack, or a parent outside the snapshot
+            return frozenset({urn})
+        head = "::".join(urn.split("::")[:2])
+        parent = resource.get("parent") or ""
+        parents = of(parent) if parent else frozenset()
+        found = {urn}
+        # The resource as it is (under each former URN of its parent), then each alias.
+        for alias in [{}, *resource.get("aliases", [])]:
+            if "urn" in alias:
+                found.add(alias["urn"])
+                continue
+            type_ = alias.get("type", resource["type"])
+            name = alias.get("name", resource["name"])
+            if alias.get("noParent"):
+                found.add(_urn(head, type_, name))
+                continue
+            for candidate in {alias["parentUrn"]} if "parentUrn" in alias else parents:
+                found.add(_urn(head, f"{_parent_type(candidate)}${type_}", name))
+        memo[urn] = frozenset(found)
+        return memo[urn]
+
+    return {urn: of(urn) for urn in by_urn}
+
+
 def diff_snapshots(base: Snapshot, head: Snapshot) -> PlanDiff:
-    """Resources matched by URN: a rename shows as a removal plus an addition, as in Pulumi."""
+    """Resources matched by URN, or by a former URN an alias declares (as Pulumi does):
+    a rename without an alias shows as a removal plus an addition."""
     old = {r["urn"]: r for r in base.get("resources", [])}
     new = {r["urn"]: r for r in head.get("resources", [])}
+    matched: dict[str, str] = {}  # new URN -> the old URN it continues
+    for urn, formers in former_urns(list(new.values())).items():
+        previous = urn if urn in old else next((u for u in sorted(formers) if u in old), None)
+        if previous is not None and previous not in matched.values():
+            matched[urn] = previous
 
     def ordered(urns: Iterable[str], side: Mapping[str, Mapping[str, Any]]) -> list[str]:
         return sorted(urns, key=lambda u: (side[u]["type"], side[u]["name"], u))
 
     modified = []
-    for urn in ordered(old.keys() & new.keys(), new):
-        changes = diff_values(_comparable(old[urn]), _comparable(new[urn]))
+    for urn in ordered(matched, new):
+        before, after = _comparable(old[matched[urn]]), _comparable(new[urn])
+        if matched[urn] != urn:
+            before["urn"], after["urn"] = matched[urn], urn
+        changes = diff_values(before, after)
         if changes:
             modified.append(_entry(new[urn], changes))
     return PlanDiff(
-        added=tuple(_entry(new[u]) for u in ordered(new.keys() - old.keys(), new)),
-        removed=tuple(_entry(old[u]) for u in ordered(old.keys() - new.keys(), old)),
+        added=tuple(_entry(new[u]) for u in ordered(new.keys() - matched.keys(), new)),
+        removed=tuple(_entry(old[u]) for u in ordered(old.keys() - set(matched.values()), old)),
         modified=tuple(modified),
         outputs=diff_values(base.get("outputs", {}), head.get("outputs", {})),
     )

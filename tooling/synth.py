@@ -66,6 +66,9 @@ class Resource:
     ignore_changes: tuple[str, ...] = ()
     replace_on_changes: tuple[str, ...] = ()
     delete_before_replace: bool = False
+    # Former identities (``pulumi.Alias``), each the fields the program set: ``type``,
+    # ``name``, ``parentUrn``, ``noParent``, ``stack``, ``project``, or a whole ``urn``.
+    aliases: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def id(self) -> str:
@@ -208,9 +211,18 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 ignore_changes=tuple(request.ignoreChanges),
                 replace_on_changes=tuple(request.replaceOnChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                aliases=tuple(_alias(a) for a in request.aliases),
             )
         )
         return response
+
+
+def _alias(alias: Any) -> dict[str, Any]:
+    """One ``pulumirpc.Alias`` as the fields it sets (a URN, or a partial spec)."""
+    if alias.WhichOneof("alias") == "urn":
+        return {"urn": alias.urn}
+    # An empty parentUrn means "the resource's own parent", as if unset.
+    return {field.name: value for field, value in alias.spec.ListFields() if value != ""}
 
 
 def _config_value(value: Any) -> str:
@@ -380,6 +392,7 @@ def to_json(result: SynthResult) -> dict[str, Any]:
                 "retainOnDelete": r.retain_on_delete,
                 "dependencies": list(r.dependencies),
                 "inputs": inputs,
+                **({"aliases": [dict(a) for a in r.aliases]} if r.aliases else {}),
             }
         )
     return {"stack": result.stack, "resources": resources, "outputs": dict(result.outputs)}

@@ -13,6 +13,7 @@ from . import (
     lambda_,
     network,
     rds,
+    sqs,
     stack,
     tags,
 )
@@ -30,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     *cloudsql.RULES,
     *dynamodb.RULES,
     *lambda_.RULES,
+    *sqs.RULES,
     *cloudfunctions.RULES,
     *function_env.RULES,
     *network.RULES,

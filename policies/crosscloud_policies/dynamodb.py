@@ -35,7 +35,7 @@ RULES: tuple[Rule, ...] = (
     ResourceRule(
         name="dynamodb-prod-deletion-protection",
         description="Prod DynamoDB tables have deletion protection on.",
-        remediation="Set deletion_protection_enabled=True in prod (ObjectIndex does this).",
+        remediation="Set deletion_protection_enabled=True in prod (IndexTable does this).",
         why="A mistaken delete or replace cannot drop the prod table.",
         check=prod_deletion_protection,
     ),

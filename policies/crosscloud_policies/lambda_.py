@@ -10,6 +10,15 @@ FUNCTION = "aws:lambda/function:Function"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 PERMISSION = "aws:lambda/permission:Permission"
 CODE_SIGNING_CONFIG = "aws:lambda/codeSigningConfig:CodeSigningConfig"
+EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
+# Inputs only stream and broker sources take; an SQS mapping has none of them.
+NON_SQS_SOURCE_INPUTS = (
+    "startingPosition",
+    "selfManagedEventSource",
+    "amazonManagedKafkaEventSourceConfig",
+    "topics",
+    "queues",
+)
 # Lambda's own defaults when the inputs leave them out.
 DEFAULT_MEMORY_MB = 128
 DEFAULT_TIMEOUT_SECONDS = 3
@@ -113,6 +122,26 @@ def code_signing_enforced(subject: Subject, _settings: Settings) -> Iterator[str
         )
 
 
+def is_sqs_mapping(mapping: Subject) -> bool:
+    """Whether a mapping reads an SQS queue (also when the queue ARN is not known yet)."""
+    source = mapping.props.get("eventSourceArn")
+    if isinstance(source, str) and source.startswith("arn:"):
+        return source.split(":")[2] == "sqs"
+    return not any(mapping.props.get(name) for name in NON_SQS_SOURCE_INPUTS)
+
+
+def sqs_reports_batch_item_failures(subject: Subject, _settings: Settings) -> Iterator[str]:
+    """SQS event source mappings have ReportBatchItemFailures on."""
+    if subject.type != EVENT_SOURCE_MAPPING or not is_sqs_mapping(subject):
+        return
+    if "ReportBatchItemFailures" not in (subject.props.get("functionResponseTypes") or []):
+        yield (
+            f"SQS event source mapping {subject.name} does not set functionResponseTypes "
+            "[ReportBatchItemFailures]: one failed message retries (and may dead-letter) the "
+            "whole batch."
+        )
+
+
 RULES: tuple[Rule, ...] = (
     StackRule(
         name="lambda-log-group-retention",
@@ -184,5 +213,15 @@ RULES: tuple[Rule, ...] = (
         remediation="Set source_arn to the API, bucket or rule ARN that invokes the function.",
         why="Without it any resource of that service, in any account, may invoke the function.",
         check=permission_has_source_arn,
+    ),
+    ResourceRule(
+        name="lambda-sqs-batch-item-failures",
+        description="SQS event source mappings report batch item failures "
+        "(function_response_types ReportBatchItemFailures).",
+        remediation="Set function_response_types=['ReportBatchItemFailures'] and return "
+        "batchItemFailures from the handler.",
+        why="Without it one bad message fails its whole batch: the good ones are redone and, "
+        "after the receive count, dead-lettered with it.",
+        check=sqs_reports_batch_item_failures,
     ),
 )

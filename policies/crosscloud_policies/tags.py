@@ -31,6 +31,7 @@ AWS_TAGGABLE = frozenset(
         "aws:iam/policy:Policy",
         "aws:iam/role:Role",
         "aws:kms/key:Key",
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
         "aws:lambda/function:Function",
         "aws:rds/cluster:Cluster",
         "aws:rds/instance:Instance",

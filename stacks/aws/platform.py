@@ -13,10 +13,10 @@ from stacks.aws.database import PostgresDatabase, PostgresDatabaseArgs
 from stacks.aws.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
 from stacks.aws.http_api import HttpApi, HttpApiArgs
 from stacks.aws.iam import Statement
+from stacks.aws.index_table import IndexTable, IndexTableArgs
+from stacks.aws.indexer import Indexer, IndexerArgs
 from stacks.aws.lambda_function import LambdaFunction, LambdaFunctionArgs, VpcPlacement
 from stacks.aws.network import PrivateNetwork, PrivateNetworkArgs
-from stacks.aws.object_index import ObjectIndex, ObjectIndexArgs
-from stacks.aws.object_indexer import ObjectIndexer, ObjectIndexerArgs
 from stacks.aws.providers import aws_provider
 from stacks.aws.uploads_report import UploadsReport, UploadsReportArgs
 from stacks.function_archives import lambda_archive
@@ -81,9 +81,9 @@ class AwsPlatform(pulumi.ComponentResource):
             ),
             opts=regional,
         )
-        self.object_index = ObjectIndex(
+        self.index_table = IndexTable(
             f"{prefix}-object-index",
-            ObjectIndexArgs(
+            IndexTableArgs(
                 alarm_topic_arn=self.alarm_topic.arn,
                 deletion_protection=profile.deletion_protection,
                 protect=profile.protect_data,
@@ -139,13 +139,13 @@ class AwsPlatform(pulumi.ComponentResource):
         )
 
         self._build_api(settings, account_id, regional)
-        self.indexer = ObjectIndexer(
+        self.indexer = Indexer(
             f"{prefix}-indexer",
-            ObjectIndexerArgs(
+            IndexerArgs(
                 bucket_name=self.uploads.name,
                 bucket_arn=self.uploads.arn,
-                table_name=self.object_index.name,
-                table_arn=self.object_index.arn,
+                table_name=self.index_table.name,
+                table_arn=self.index_table.arn,
                 archive=lambda_archive("indexer", settings.functions.architecture),
                 function_name=f"{prefix}-indexer",
                 architecture=settings.functions.architecture,
@@ -165,10 +165,11 @@ class AwsPlatform(pulumi.ComponentResource):
             "apiUrl": self.http_api.url,
             "apiFunction": self.api_function.name,
             "indexerFunction": self.indexer.function.name,
-            "indexerFailureQueueUrl": self.indexer.failure_queue_url,
+            "indexerQueueUrl": self.indexer.queue_url,
+            "indexerDeadLetterQueueUrl": self.indexer.dead_letter_queue_url,
             "uploadsBucket": self.uploads.name,
             "reportsBucket": self.reports.name,
-            "objectIndexTable": self.object_index.name,
+            "objectIndexTable": self.index_table.name,
             "databaseAddress": self.database.address,
             "databaseName": self.database.db_name,
             "databaseSecretArn": self.database.secret_arn,
@@ -299,8 +300,8 @@ class AwsPlatform(pulumi.ComponentResource):
                 reports_bucket_name=self.reports.name,
                 reports_bucket_arn=self.reports.arn,
                 uploads_bucket_name=self.uploads.name,
-                index_table_name=self.object_index.name,
-                index_table_arn=self.object_index.arn,
+                index_table_name=self.index_table.name,
+                index_table_arn=self.index_table.arn,
                 database_secret_arn=self.database.secret_arn,
                 database_environment={
                     "DB_SECRET_ARN": self.database.secret_arn,

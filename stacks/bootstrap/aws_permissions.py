@@ -53,6 +53,7 @@ _ARN = "arn:aws:{service}:*:{{account}}:"
 _TAGGED = {"StringEquals": {"aws:ResourceTag/project": "{prefix}"}}
 _REQUEST_TAGGED = {"StringEquals": {"aws:RequestTag/project": "{prefix}"}}
 _EC2 = "arn:aws:ec2:*:{account}:"
+_STACK_FUNCTIONS = "arn:aws:lambda:*:{account}:function:{name}-*"
 # The EC2 resource types the stacks create; ids are generated, so tags scope them.
 _EC2_TYPES = ("vpc", "subnet", "security-group", "route-table", "vpc-endpoint", "vpc-flow-log")
 # Security group rules (aws_vpc_security_group_egress_rule) are tagged after
@@ -469,6 +470,37 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             ),
             (_ARN.format(service="lambda") + "function:{name}-*",),
         ),
+        # Event source mappings have generated ids: the ones of the stacks' functions
+        # are picked out by the function they invoke (lambda:FunctionArn), which
+        # Create, Update and Delete support (Service Authorization Reference, AWS Lambda).
+        Grant(
+            "EventSourceMappingCreate",
+            ("lambda:CreateEventSourceMapping",),
+            ("*",),
+            conditions={"ArnLike": {"lambda:FunctionArn": [_STACK_FUNCTIONS]}},
+            wildcard_reason=(
+                "lambda:CreateEventSourceMapping supports no resource type, only the "
+                "lambda:FunctionArn condition it is limited by here"
+            ),
+        ),
+        Grant(
+            "EventSourceMappingChange",
+            ("lambda:DeleteEventSourceMapping", "lambda:UpdateEventSourceMapping"),
+            (_ARN.format(service="lambda") + "event-source-mapping:*",),
+            conditions={"ArnLike": {"lambda:FunctionArn": [_STACK_FUNCTIONS]}},
+        ),
+        # Reads and tags (the provider's default_tags) of mappings in the account;
+        # TagResource takes no lambda:FunctionArn condition.
+        Grant(
+            "EventSourceMappingTags",
+            (
+                "lambda:GetEventSourceMapping",
+                "lambda:ListTags",
+                "lambda:TagResource",
+                "lambda:UntagResource",
+            ),
+            (_ARN.format(service="lambda") + "event-source-mapping:*",),
+        ),
         Grant(
             "HttpApis",
             (
@@ -609,7 +641,18 @@ BOUNDARY: tuple[Grant, ...] = (
         ("dynamodb:DeleteItem", "dynamodb:PutItem"),
         (_ARN.format(service="dynamodb") + "table/{name}-*",),
     ),
-    Grant("FunctionQueues", ("sqs:SendMessage",), (_ARN.format(service="sqs") + "{name}-*",)),
+    # The indexer consumes its queue (Lambda's poller, in the role's name); the report
+    # sends its failed runs to its dead-letter queue.
+    Grant(
+        "FunctionQueues",
+        (
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:ReceiveMessage",
+            "sqs:SendMessage",
+        ),
+        (_ARN.format(service="sqs") + "{name}-*",),
+    ),
     # The report (stacks/aws/uploads_report.py): it reads the index, announces on its
     # topic (encrypted with a key of the stack, found by tag), and is invoked by its schedule.
     Grant(

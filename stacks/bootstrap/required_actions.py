@@ -366,6 +366,24 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "kms:UpdateKeyDescription",
         ),
     ),
+    "aws:lambda/eventSourceMapping:EventSourceMapping": RequiredActions(
+        "aws_lambda_event_source_mapping",
+        _pike(
+            "lambda/aws_lambda_event_source_mapping.json",
+            "ebcdc8191c09d48cd92477939a81bee68ad8faca",
+        ),
+        # apply/destroy/modify/plan, plus the tags attribute: the provider's
+        # default_tags tag every mapping (kms_key_arn is not set).
+        (
+            "lambda:CreateEventSourceMapping",
+            "lambda:DeleteEventSourceMapping",
+            "lambda:GetEventSourceMapping",
+            "lambda:ListTags",
+            "lambda:TagResource",
+            "lambda:UntagResource",
+            "lambda:UpdateEventSourceMapping",
+        ),
+    ),
     "aws:lambda/function:Function": RequiredActions(
         "aws_lambda_function",
         _pike("lambda/aws_lambda_function.json", "7865150f11fb0560200be38c7afb0bc581bb20d7"),
@@ -675,6 +693,12 @@ REQUIRED: Mapping[str, RequiredActions] = {
             "sqs:TagQueue",
             "sqs:UntagQueue",
         ),
+    ),
+    "aws:sqs/queuePolicy:QueuePolicy": RequiredActions(
+        "aws_sqs_queue_policy",
+        _pike("sqs/aws_sqs_queue_policy.json", "dd2b1aeab20b94981f5ec530938bae07fa12fbb0"),
+        # The policy is the queue's Policy attribute: set, read back, emptied on delete.
+        ("sqs:GetQueueAttributes", "sqs:ListQueueTags", "sqs:SetQueueAttributes"),
     ),
 }
 

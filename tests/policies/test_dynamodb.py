@@ -12,7 +12,7 @@ MakeSubject = Callable[..., Subject]
 def test_table_with_recovery_and_protection_passes_in_prod(
     subject: MakeSubject, prod_settings: Settings
 ) -> None:
-    """ObjectIndex's prod table passes both rules."""
+    """IndexTable's prod table passes both rules."""
     table = subject(
         dynamodb.TABLE,
         {"pointInTimeRecovery": {"enabled": True}, "deletionProtectionEnabled": True},

@@ -191,3 +191,38 @@ def test_code_signing_config_must_enforce(
     assert (found == []) is passes
     if not passes:
         assert "untrustedArtifactOnDeployment Warn" in found[0]
+
+
+def test_sqs_mapping_reporting_batch_item_failures_passes(
+    subject: MakeSubject, dev_settings: Settings
+) -> None:
+    """The indexer's mapping: an SQS source with ReportBatchItemFailures."""
+    mapping = subject(
+        lambda_.EVENT_SOURCE_MAPPING,
+        {
+            "eventSourceArn": "arn:aws:sqs:eu-west-1:123456789012:events",
+            "functionResponseTypes": ["ReportBatchItemFailures"],
+        },
+    )
+    assert list(lambda_.sqs_reports_batch_item_failures(mapping, dev_settings)) == []
+
+
+@pytest.mark.parametrize("source", ["arn:aws:sqs:eu-west-1:123456789012:events", None])
+def test_sqs_mapping_without_batch_item_failures_fails(
+    subject: MakeSubject, dev_settings: Settings, source: str | None
+) -> None:
+    """Also when the queue ARN is not known yet (first preview): no stream inputs means SQS."""
+    mapping = subject(lambda_.EVENT_SOURCE_MAPPING, {"eventSourceArn": source}, name="m")
+    [message] = lambda_.sqs_reports_batch_item_failures(mapping, dev_settings)
+    assert message.startswith("SQS event source mapping m does not set functionResponseTypes")
+
+
+def test_stream_mappings_are_not_held_to_it(subject: MakeSubject, dev_settings: Settings) -> None:
+    """A Kinesis or DynamoDB stream mapping is another rule's business."""
+    mapping = subject(
+        lambda_.EVENT_SOURCE_MAPPING,
+        {"eventSourceArn": "arn:aws:kinesis:eu-west-1:123456789012:stream/s"},
+    )
+    assert list(lambda_.sqs_reports_batch_item_failures(mapping, dev_settings)) == []
+    pending = subject(lambda_.EVENT_SOURCE_MAPPING, {"startingPosition": "LATEST"})
+    assert list(lambda_.sqs_reports_batch_item_failures(pending, dev_settings)) == []

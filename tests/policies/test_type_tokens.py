@@ -19,6 +19,7 @@ from policies.crosscloud_policies import (
     lambda_,
     network,
     rds,
+    sqs,
     stack,
     tags,
 )
@@ -35,6 +36,7 @@ MODULES = (
     lambda_,
     network,
     rds,
+    sqs,
     stack,
     tags,
 )

@@ -80,6 +80,11 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
         "crosscloud:indexerReservedConcurrency",
         "0 to 1000",
     ),
+    (
+        {"crosscloud:indexerReservedConcurrency": "1"},
+        "crosscloud:indexerReservedConcurrency",
+        "0 (no reservation) or a whole number from 2 to 1000",
+    ),
     ({"crosscloud:functionMaxInstances": "-1"}, "crosscloud:functionMaxInstances", "1 to 1000"),
     ({"crosscloud:functionArchitecture": "arm"}, "crosscloud:functionArchitecture", "arm64"),
     ({"crosscloud:vpcCidr": "10.0.0.0/8"}, "crosscloud:vpcCidr", "/16 to /24"),

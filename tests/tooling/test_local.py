@@ -221,7 +221,15 @@ def test_emulator_resources_come_from_the_stack(cloud: RunningCloud, stack: Stac
         Bucket=stack.uploads_bucket
     )
     [queue] = notification["QueueConfigurations"]
-    assert sorted(queue["Events"]) == sorted(stack.indexer_events)
+    source = stack.indexer_source
+    assert sorted(queue["Events"]) == sorted(source.events)
+    sqs = cloud.aws("sqs")
+    queue_url = sqs.get_queue_url(QueueName=source.queue_name)["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    assert queue["QueueArn"] == attributes["QueueArn"]
+    redrive = json.loads(attributes["RedrivePolicy"])
+    assert int(redrive["maxReceiveCount"]) == source.max_receive_count
+    assert redrive["deadLetterTargetArn"].endswith(f":{source.dead_letter_queue_name}")
 
 
 def test_start_up_prints_endpoints_and_examples(cloud: RunningCloud) -> None:

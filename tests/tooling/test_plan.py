@@ -244,3 +244,58 @@ def test_command_line_writes_the_file_it_prints(
     assert plan.main(["dev", "--base", "HEAD", "--output", str(output)]) == 0
     assert output.read_text() == capsys.readouterr().out
     assert "No changes" in output.read_text()
+
+
+COMPONENT_PROGRAM = '''\
+"""A component holding a bucket, under a type token that a change renames."""
+import pulumi
+import pulumi_aws as aws
+
+
+class Store(pulumi.ComponentResource):
+    """The bucket's component."""
+
+    def __init__(self, name: str) -> None:
+        opts = pulumi.ResourceOptions(aliases=[{aliases}])
+        super().__init__("planrepo:store:{type_}", name, None, opts)
+        aws.s3.Bucket(name, force_destroy=True, opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({{}})
+
+
+Store("store")
+'''
+
+
+def _component_program(type_: str, aliases: str = "") -> str:
+    """The component program with a type token and alias list."""
+    return COMPONENT_PROGRAM.format(type_=type_, aliases=aliases)
+
+
+def test_renamed_component_with_an_alias_keeps_itself_and_its_children(repo: Path) -> None:
+    """An alias of the old type matches the component and, through it, its bucket: each is
+    modified (its URN), nothing is added or removed, as `pulumi preview` would show."""
+    (repo / "__main__.py").write_text(_component_program("ObjectStore"))
+    _git(repo, "commit", "--quiet", "-am", "component")
+    aliases = 'pulumi.Alias(type_="planrepo:store:ObjectStore")'
+    (repo / "__main__.py").write_text(_component_program("Store", aliases))
+    diff = _diff(repo)
+    assert (diff.added, diff.removed) == ((), ())
+    moved = {entry.type: entry.changes for entry in diff.modified}
+    assert sorted(moved) == ["aws:s3/bucket:Bucket", "planrepo:store:Store"]
+    [bucket_urn] = moved["aws:s3/bucket:Bucket"]
+    assert bucket_urn.path == "urn"
+    assert "planrepo:store:ObjectStore$aws:s3/bucket:Bucket" in bucket_urn.before
+    assert "planrepo:store:Store$aws:s3/bucket:Bucket" in bucket_urn.after
+
+
+def test_renamed_component_without_an_alias_is_a_replacement(repo: Path) -> None:
+    """Without the alias the same rename deletes and recreates both, bucket included."""
+    (repo / "__main__.py").write_text(_component_program("ObjectStore"))
+    _git(repo, "commit", "--quiet", "-am", "component")
+    (repo / "__main__.py").write_text(_component_program("Store"))
+    diff = _diff(repo)
+    assert sorted(e.type for e in diff.added) == ["aws:s3/bucket:Bucket", "planrepo:store:Store"]
+    assert sorted(e.type for e in diff.removed) == [
+        "aws:s3/bucket:Bucket",
+        "planrepo:store:ObjectStore",
+    ]

@@ -1,17 +1,19 @@
 """Create the stack's AWS resources in the moto server, and route uploads to the indexer queue."""
 
-from collections.abc import Sequence
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
-from tooling.local_cloud.stack import StackResources, TableSpec
+from tooling.local_cloud.stack import EventSourceSpec, StackResources, TableSpec
 
 # Fixed dummy credentials: moto accepts any, and a developer's real ones must never be sent.
 CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-# A message the indexer reported as failed comes back after this long (Lambda's retry).
-VISIBILITY_TIMEOUT_SECONDS = 5
+# The one local difference from the stack's queue: a message the indexer reported as
+# failed comes back after at most this long, not six function timeouts (180 s), so a
+# retry is seen while developing. Everything else is the stack's (EventSourceSpec).
+LOCAL_MAX_VISIBILITY_TIMEOUT_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,7 @@ def provision(emulator: AwsEmulator, resources: StackResources) -> str:
     secretsmanager = emulator.client("secretsmanager")
     for name, value in resources.app_secrets.items():
         secretsmanager.create_secret(Name=name, SecretString=value)
-    queue = f"{resources.indexer_function.name}-events"
-    return route_notifications(emulator.client("sqs"), s3, bucket, queue, resources.indexer_events)
+    return route_notifications(emulator.client("sqs"), s3, bucket, resources.indexer_source)
 
 
 def create_table(dynamodb: Any, spec: TableSpec) -> None:
@@ -70,25 +71,40 @@ def create_table(dynamodb: Any, spec: TableSpec) -> None:
     )
 
 
-def route_notifications(
-    sqs: Any, s3: Any, bucket: str, queue_name: str, events: Sequence[str]
-) -> str:
-    """Send the bucket's ``events`` (those the stack sends the indexer) to a new queue; its URL.
+def route_notifications(sqs: Any, s3: Any, bucket: str, source: EventSourceSpec) -> str:
+    """Create the stack's queue and dead-letter queue, and notify the queue; its URL.
 
-    moto drops S3 -> Lambda notifications (it runs Lambda only in Docker), so the
-    bucket notifies a queue and the local poller plays Lambda's SQS trigger.
+    The same path as the deployed stack: S3 -> SQS (redriving to the dead letters
+    after ``max_receive_count`` receives) -> the poller in place of Lambda's
+    event source mapping.
     """
+    dead_letters = sqs.create_queue(QueueName=source.dead_letter_queue_name)["QueueUrl"]
+    dead_letter_arn = _queue_arn(sqs, dead_letters)
+    visibility = min(source.visibility_timeout_seconds, LOCAL_MAX_VISIBILITY_TIMEOUT_SECONDS)
     queue_url = sqs.create_queue(
-        QueueName=queue_name,
-        Attributes={"VisibilityTimeout": str(VISIBILITY_TIMEOUT_SECONDS)},
+        QueueName=source.queue_name,
+        Attributes={
+            "VisibilityTimeout": str(visibility),
+            "RedrivePolicy": json.dumps(
+                {
+                    "deadLetterTargetArn": dead_letter_arn,
+                    "maxReceiveCount": source.max_receive_count,
+                }
+            ),
+        },
     )["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
         NotificationConfiguration={
             "QueueConfigurations": [
-                {"QueueArn": arn["Attributes"]["QueueArn"], "Events": list(events)}
+                {"QueueArn": _queue_arn(sqs, queue_url), "Events": list(source.events)}
             ]
         },
     )
     return str(queue_url)
+
+
+def _queue_arn(sqs: Any, queue_url: str) -> str:
+    """A queue's ARN."""
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    return str(attributes["Attributes"]["QueueArn"])

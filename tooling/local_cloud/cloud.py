@@ -161,7 +161,8 @@ class LocalCloud:
         aws_env = {**api.env, **emulator.env(), "DATABASE_URL": database_urls["aws"]}
         aws_api = self._spawn("aws-api", commands.aws_api(ports.aws_api.number, api), aws_env)
         indexer_env = {**indexer.env, **emulator.env()}
-        self._spawn("indexer", commands.indexer(queue_url, indexer), indexer_env)
+        command = commands.indexer(queue_url, indexer, resources.indexer_source)
+        self._spawn("indexer", command, indexer_env)
         gcp_env = {
             **gcp.emulator_env(gcs_url),
             "STORAGE_URL": f"gs://{resources.gcs_bucket}",

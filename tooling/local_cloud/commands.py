@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from tooling.local_cloud.config import HOST, ROOT
-from tooling.local_cloud.stack import FunctionSpec
+from tooling.local_cloud.stack import EventSourceSpec, FunctionSpec
 
 API_SOURCE = ROOT / "functions" / "api"
 INDEXER_SOURCE = ROOT / "functions" / "indexer"
@@ -31,10 +31,14 @@ def aws_api(port: int, function: FunctionSpec) -> list[str]:
             *_lambda(function), "--host", HOST, "--port", str(port)]  # fmt: skip
 
 
-def indexer(queue_url: str, function: FunctionSpec) -> list[str]:
-    """The indexer's Lambda handler behind the local SQS trigger."""
+def indexer(queue_url: str, function: FunctionSpec, source: EventSourceSpec) -> list[str]:
+    """The indexer's Lambda handler behind the local SQS trigger, with the stack's mapping."""
+    failures = "--report-batch-item-failures" if source.report_batch_item_failures else ""
     return [*PYTHON, "-m", "tooling.local_cloud.sqs_poller", "--source", str(INDEXER_SOURCE),
-            *_lambda(function), "--queue-url", queue_url]  # fmt: skip
+            *_lambda(function), "--queue-url", queue_url,
+            "--batch-size", str(source.batch_size),
+            "--batching-window", str(source.batching_window_seconds),
+            *([failures] if failures else [])]  # fmt: skip
 
 
 def _lambda(function: FunctionSpec) -> list[str]:

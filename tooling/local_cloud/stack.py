@@ -1,5 +1,6 @@
 """The emulator's resources, read from an offline synth of the stack the Pulumi program builds."""
 
+import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"  # noqa: S105
 FUNCTION = "aws:lambda/function:Function"
 NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
+QUEUE = "aws:sqs/queue:Queue"
+EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
 # The deployed API reaches RDS through these; moto has no database behind RDS, so
 # make local drops them and sets DATABASE_URL (which the API prefers anyway).
 RDS_VARIABLES = ("DB_SECRET_ARN", "DB_HOST", "DB_NAME", "DB_PORT", "DB_SSL_MODE")
@@ -38,6 +41,25 @@ class FunctionSpec:
 
 
 @dataclass(frozen=True)
+class EventSourceSpec:
+    """The indexer's queue, dead-letter queue and event source mapping, as the stack sets them.
+
+    ``make local`` creates the same queues in moto and runs the poller with these
+    settings, so the local path is the deployed one (stacks/aws/indexer.py).
+    """
+
+    queue_name: str
+    visibility_timeout_seconds: int
+    dead_letter_queue_name: str
+    max_receive_count: int
+    batch_size: int
+    batching_window_seconds: int
+    report_batch_item_failures: bool
+    # The S3 events the bucket notification sends to the queue.
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StackResources:
     """What the local cloud creates: the same names and shapes the stack would deploy."""
 
@@ -49,8 +71,7 @@ class StackResources:
     app_secrets: Mapping[str, str]
     api_function: FunctionSpec
     indexer_function: FunctionSpec
-    # The S3 events the bucket notification sends to the indexer.
-    indexer_events: tuple[str, ...]
+    indexer_source: EventSourceSpec
 
 
 def read_stack(stack: str) -> StackResources:
@@ -109,7 +130,7 @@ def from_synth(result: Any) -> StackResources:
             {k: v for k, v in api.env.items() if k not in RDS_VARIABLES},
         ),
         indexer_function=indexer,
-        indexer_events=_notified_events(result, str(outputs["uploadsBucket"]), indexer.name),
+        indexer_source=_event_source(result, str(outputs["uploadsBucket"]), indexer.name),
     )
 
 
@@ -125,12 +146,30 @@ def _function(result: Any, name: str) -> FunctionSpec:
     )
 
 
-def _notified_events(result: Any, bucket: str, function: str) -> tuple[str, ...]:
-    """The events the uploads bucket's notification sends to ``function``."""
+def _event_source(result: Any, bucket: str, function: str) -> EventSourceSpec:
+    """The queue ``function`` is mapped to, its dead letters, and what the bucket sends it."""
+    mapping = next(
+        m for m in result.of_type(EVENT_SOURCE_MAPPING) if m.inputs["functionName"] == function
+    )
+    queues = {q.state["arn"]: q for q in result.of_type(QUEUE)}
+    queue = queues[mapping.inputs["eventSourceArn"]]
+    redrive = json.loads(queue.inputs["redrivePolicy"])
     notification = next(r for r in result.of_type(NOTIFICATION) if r.inputs["bucket"] == bucket)
-    return tuple(
-        event
-        for target in notification.inputs.get("lambdaFunctions", [])
-        if str(target["lambdaFunctionArn"]).endswith(f":function:{function}")
-        for event in target["events"]
+    return EventSourceSpec(
+        queue_name=str(queue.state["name"]),
+        # SQS's default when unset, as the deployed queue would have.
+        visibility_timeout_seconds=int(queue.inputs.get("visibilityTimeoutSeconds", 30)),
+        dead_letter_queue_name=str(queues[redrive["deadLetterTargetArn"]].state["name"]),
+        max_receive_count=int(redrive["maxReceiveCount"]),
+        # Lambda's defaults for SQS when unset: 10 messages, no window.
+        batch_size=int(mapping.inputs.get("batchSize", 10)),
+        batching_window_seconds=int(mapping.inputs.get("maximumBatchingWindowInSeconds", 0)),
+        report_batch_item_failures="ReportBatchItemFailures"
+        in (mapping.inputs.get("functionResponseTypes") or []),
+        events=tuple(
+            event
+            for target in notification.inputs.get("queues", [])
+            if target["queueArn"] == queue.state["arn"]
+            for event in target["events"]
+        ),
     )

@@ -29,6 +29,8 @@ _TABLE_OPERATION = frozenset({"TableName", "Operation"})
 _FUNCTION = frozenset({"FunctionName"})
 _API_STAGE = frozenset({"ApiId", "Stage"})
 _DB_INSTANCE = frozenset({"DBInstanceIdentifier"})
+# "The only dimension that Amazon SQS sends to CloudWatch is QueueName."
+_QUEUE = frozenset({"QueueName"})
 
 # (namespace, metric) -> (the dimension sets it is published with, the source).
 PUBLISHED: Mapping[tuple[str, str], tuple[frozenset[frozenset[str]], str]] = {
@@ -44,10 +46,8 @@ PUBLISHED: Mapping[tuple[str, str], tuple[frozenset[frozenset[str]], str]] = {
     ("AWS/RDS", "CPUUtilization"): (frozenset({_DB_INSTANCE}), _RDS),
     ("AWS/RDS", "FreeStorageSpace"): (frozenset({_DB_INSTANCE}), _RDS),
     ("AWS/RDS", "DatabaseConnections"): (frozenset({_DB_INSTANCE}), _RDS),
-    ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): (
-        frozenset({frozenset({"QueueName"})}),
-        _SQS,
-    ),
+    ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): (frozenset({_QUEUE}), _SQS),
+    ("AWS/SQS", "ApproximateAgeOfOldestMessage"): (frozenset({_QUEUE}), _SQS),
     ("AWS/Billing", "EstimatedCharges"): (frozenset({frozenset({"Currency"})}), _BILLING),
 }
 

@@ -128,10 +128,34 @@ STATEFUL: Mapping[str, StatefulType] = {
         ),
         source=_AWS + "kms/key.go",
     ),
+    # The indexer's queues hold events in flight and failed ones: renaming the
+    # logical name or setting a name replaces the queue and drops its messages.
     "aws:sqs/queue:Queue": StatefulType(
         replace_inputs=("fifoQueue", "name", "namePrefix"),
         name_input="name",
         source=_AWS + "sqs/queue.go",
+    ),
+    # Not data, but a replacement is created before the old one is deleted: for a
+    # moment two mappings poll the queue (harmless, writes are idempotent). The
+    # queue (eventSourceArn) or the Kafka/MQ inputs change it; function_name,
+    # batching and concurrency update in place.
+    "aws:lambda/eventSourceMapping:EventSourceMapping": StatefulType(
+        replace_inputs=(
+            "amazonManagedKafkaEventSourceConfig",
+            "eventSourceArn",
+            "queues",
+            "selfManagedEventSource",
+            "selfManagedKafkaEventSourceConfig",
+            "startingPosition",
+            "startingPositionTimestamp",
+            "topics",
+        ),
+        source=_AWS + "lambda/event_source_mapping.go (ForceNew inputs)",
+    ),
+    # Changing the queue URL moves the policy to another queue.
+    "aws:sqs/queuePolicy:QueuePolicy": StatefulType(
+        replace_inputs=("queueUrl",),
+        source=_AWS + "sqs/queue_policy.go (queue_url ForceNew)",
     ),
     "gcp:sql/databaseInstance:DatabaseInstance": StatefulType(
         replace_inputs=("encryptionKeyName", "name", "project", "region"),

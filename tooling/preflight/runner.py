@@ -7,6 +7,7 @@ from pathlib import Path
 from tooling.preflight import (
     alarm_metrics,
     aws_deploy_identity,
+    event_sources,
     explicit_providers,
     gcp_deploy_identity,
     project_files,
@@ -26,6 +27,7 @@ RESOURCE_CHECKS: tuple[ResourceCheck, ...] = (
     explicit_providers.check,
     replacement.check,
     alarm_metrics.check,
+    event_sources.check,
     aws_deploy_identity.check,
     gcp_deploy_identity.check,
 )

@@ -1,4 +1,4 @@
-"""The indexer's Lambda entry point: env-configured clients, direct and SQS deliveries."""
+"""The indexer's Lambda entry point: env-configured clients, SQS batches in, failures out."""
 
 import json
 from collections.abc import Callable, Iterator
@@ -6,9 +6,10 @@ from typing import Any
 
 import indexer_handler
 import pytest
-from crosscloud_indexer.exceptions import RecordsFailedError
+from crosscloud_indexer.exceptions import BadRecordError
 
 Events = Callable[..., dict[str, Any]]
+SqsBatch = Callable[..., dict[str, Any]]
 Rows = Callable[[], list[dict[str, Any]]]
 
 
@@ -16,9 +17,9 @@ Rows = Callable[[], list[dict[str, Any]]]
 def configured(aws_env: str, index_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The function's environment as the stack sets it."""
     monkeypatch.setenv("INDEX_TABLE", index_table)
-    indexer_handler.object_index.cache_clear()
+    indexer_handler.index_writer.cache_clear()
     yield
-    indexer_handler.object_index.cache_clear()
+    indexer_handler.index_writer.cache_clear()
 
 
 def _put(aws_client: Callable[..., Any], bucket: str, key: str, body: bytes = b"data") -> None:
@@ -26,18 +27,19 @@ def _put(aws_client: Callable[..., Any], bucket: str, key: str, body: bytes = b"
     aws_client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/plain")
 
 
-def test_direct_put_event(
+def test_put_notification_is_indexed(
     configured: None,
     events: Events,
+    batch: SqsBatch,
     s3_bucket: str,
     aws_client: Callable[..., Any],
     rows: Rows,
     lambda_context: Any,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A direct notification indexes the URL-decoded key; the log carries the request id only."""
+    """A message indexes the URL-decoded key; the log carries the request id only."""
     _put(aws_client, s3_bucket, "photos/summer holiday, 2026.jpg")
-    event = events("s3_object_created_put", {"example-bucket": s3_bucket})
+    event = batch(events("s3_object_created_put", {"example-bucket": s3_bucket}))
     assert indexer_handler.handler(event, lambda_context) == {"batchItemFailures": []}
     [row] = rows()
     assert row["key"] == "photos/summer holiday, 2026.jpg"
@@ -48,29 +50,12 @@ def test_direct_put_event(
 
 
 def test_test_event_is_ignored(
-    configured: None, events: Events, lambda_context: Any, rows: Rows
+    configured: None, events: Events, batch: SqsBatch, lambda_context: Any, rows: Rows
 ) -> None:
-    """s3:TestEvent indexes nothing and fails nothing."""
-    assert indexer_handler.handler(events("s3_test_event"), lambda_context) == {
-        "batchItemFailures": []
-    }
+    """s3:TestEvent indexes nothing and fails nothing (its message is deleted)."""
+    result = indexer_handler.handler(batch(events("s3_test_event")), lambda_context)
+    assert result == {"batchItemFailures": []}
     assert rows() == []
-
-
-def test_direct_event_with_a_bad_record_raises_after_indexing_the_rest(
-    configured: None,
-    events: Events,
-    s3_bucket: str,
-    aws_client: Callable[..., Any],
-    rows: Rows,
-    lambda_context: Any,
-) -> None:
-    """The good record is indexed; the failure is raised so Lambda retries the event."""
-    _put(aws_client, s3_bucket, "docs/ok.txt")
-    event = events("s3_two_records_one_malformed", {"example-bucket": s3_bucket})
-    with pytest.raises(RecordsFailedError, match="1 of 2"):
-        indexer_handler.handler(event, lambda_context)
-    assert [r["key"] for r in rows()] == ["docs/ok.txt"]
 
 
 def test_sqs_batch_reports_only_the_failed_message(
@@ -91,6 +76,15 @@ def test_sqs_batch_reports_only_the_failed_message(
     assert [r["key"] for r in rows()] == ["docs/a b.txt"]
 
 
+def test_a_direct_s3_event_is_refused(
+    configured: None, events: Events, lambda_context: Any, rows: Rows
+) -> None:
+    """The old direct-invoke shape raises: nothing sends it any more, so it is a mistake."""
+    with pytest.raises(BadRecordError):
+        indexer_handler.handler(events("s3_object_created_put"), lambda_context)
+    assert rows() == []
+
+
 def test_unreachable_table_fails_the_message(
     configured: None,
     events: Events,
@@ -101,7 +95,7 @@ def test_unreachable_table_fails_the_message(
 ) -> None:
     """A DynamoDB error is a failure of that message, to be retried."""
     monkeypatch.setenv("INDEX_TABLE", "no-such-table")
-    indexer_handler.object_index.cache_clear()
+    indexer_handler.index_writer.cache_clear()
     _put(aws_client, s3_bucket, "docs/a b.txt")
     event = events("sqs_s3_notifications", {"example-bucket": s3_bucket})
     event["Records"] = event["Records"][:1]

@@ -104,7 +104,7 @@ def test_wildcard_resources_only_where_a_reason_is_written(boot: SynthResult) ->
         for statement in document["Statement"]
         if "*" in statement["Resource"]
     }
-    assert unscoped == {"Ec2Describe", "KmsCreateKey", "LogsUnscoped"}
+    assert unscoped == {"Ec2Describe", "EventSourceMappingCreate", "KmsCreateKey", "LogsUnscoped"}
     grants = {g.sid: g for grants in aws_permissions.DEPLOY.values() for g in grants}
     for sid in unscoped:
         assert len(grants[sid].wildcard_reason) > 40, sid
@@ -393,6 +393,26 @@ def test_issue_actions_are_granted(boot: SynthResult) -> None:
     assert describe["Resource"] == ["*"]
     rds = _statement(boot, "github-aws-deploy-data", "RdsResources")
     assert "arn:aws:rds:*:123456789012:og:default:postgres-16" in rds["Resource"]
+
+
+def test_event_source_mappings_only_for_the_stacks_functions(boot: SynthResult) -> None:
+    """Mappings have generated ids: creating, changing and deleting one is allowed only
+    when it invokes a function of the stacks (lambda:FunctionArn)."""
+    functions = [
+        "arn:aws:lambda:*:123456789012:function:crosscloud-dev-*",
+        "arn:aws:lambda:*:123456789012:function:crosscloud-prod-*",
+    ]
+    create = _statement(boot, "github-aws-deploy-compute", "EventSourceMappingCreate")
+    assert create["Action"] == ["lambda:CreateEventSourceMapping"]
+    assert create["Resource"] == ["*"]
+    assert create["Condition"] == {"ArnLike": {"lambda:FunctionArn": functions}}
+    change = _statement(boot, "github-aws-deploy-compute", "EventSourceMappingChange")
+    assert change["Action"] == [
+        "lambda:DeleteEventSourceMapping",
+        "lambda:UpdateEventSourceMapping",
+    ]
+    assert change["Resource"] == ["arn:aws:lambda:*:123456789012:event-source-mapping:*"]
+    assert change["Condition"] == {"ArnLike": {"lambda:FunctionArn": functions}}
 
 
 # Types whose mock ARN has the real format, so a deploy-role pattern can be checked

@@ -6,7 +6,7 @@ from typing import Any
 from botocore.exceptions import EndpointConnectionError
 
 from tooling.local_cloud.runtime import LambdaContext
-from tooling.local_cloud.sqs_poller import deliver, poll, sqs_event
+from tooling.local_cloud.sqs_poller import Mapping, deliver, poll, receive_batch, sqs_event
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:uploads-indexer"
 
@@ -86,3 +86,56 @@ def test_the_poller_survives_an_unreachable_emulator() -> None:
 
     poll(sqs, "http://queue", handler, lambda: LambdaContext("indexer"), stop)
     assert sqs.deleted == ["r1", "r2"]
+
+
+def test_without_batch_item_failures_the_whole_batch_is_deleted() -> None:
+    """As Lambda does when the mapping lacks ReportBatchItemFailures: the list is ignored."""
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Report the second message, to no effect."""
+        return {"batchItemFailures": [{"itemIdentifier": "m2"}]}
+
+    mapping = Mapping(report_batch_item_failures=False)
+    done = deliver(_messages(), handler, QUEUE_ARN, LambdaContext("indexer"), mapping)
+    assert done == ["r1", "r2"]
+
+
+class _Trickle:
+    """An SQS client handing out one message per receive, recording what was asked for."""
+
+    def __init__(self, available: int) -> None:
+        """``available`` messages in the queue."""
+        self.available = available
+        self.asked: list[int] = []
+
+    def receive_message(self, **params: Any) -> dict[str, Any]:
+        """At most one message per call, as a slowly filling queue would."""
+        self.asked.append(params["MaxNumberOfMessages"])
+        if not self.available:
+            return {}
+        self.available -= 1
+        return {"Messages": [{"MessageId": f"m{self.available}", "ReceiptHandle": "r"}]}
+
+
+def test_batching_window_gathers_up_to_the_batch_size() -> None:
+    """Within the window the poller keeps receiving until the batch is full."""
+    sqs = _Trickle(available=20)
+    batch = receive_batch(sqs, "http://queue", Mapping(batch_size=3, batching_window_seconds=60))
+    assert len(batch) == 3
+    assert sqs.asked == [3, 2, 1]
+
+
+def test_without_a_window_one_receive_makes_the_batch() -> None:
+    """Window 0: invoke with whatever the first long-poll returned."""
+    sqs = _Trickle(available=20)
+    assert len(receive_batch(sqs, "http://queue", Mapping(batch_size=10))) == 1
+    assert sqs.asked == [10]
+
+
+def test_an_empty_queue_ends_the_window_early() -> None:
+    """Nothing received: no batch, and no waiting out the window."""
+    sqs = _Trickle(available=0)
+    assert (
+        receive_batch(sqs, "http://queue", Mapping(batch_size=10, batching_window_seconds=60)) == []
+    )
+    assert sqs.asked == [10]

@@ -23,14 +23,12 @@ def test_shipped_stacks_have_no_findings(
 
 
 def test_a_removed_action_is_reported_by_type(dev: SynthResult, allowed: frozenset[str]) -> None:
-    """Without lambda:PutFunctionEventInvokeConfig, the invoke-config type is named with it."""
-    findings = list(
-        aws_deploy_identity.check(dev, allowed - {"lambda:putfunctioneventinvokeconfig"})
-    )
+    """Without lambda:CreateEventSourceMapping, the mapping type is named with it."""
+    findings = list(aws_deploy_identity.check(dev, allowed - {"lambda:createeventsourcemapping"}))
     assert [(f.subject, f.problem) for f in findings] == [
         (
-            "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-            "the deploy role does not allow lambda:PutFunctionEventInvokeConfig",
+            "aws:lambda/eventSourceMapping:EventSourceMapping",
+            "the deploy role does not allow lambda:CreateEventSourceMapping",
         )
     ]
 

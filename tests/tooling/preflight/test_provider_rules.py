@@ -104,6 +104,56 @@ CASES: dict[tuple[str, str], tuple[Any, Any]] = {
     ("aws:rds/parameterGroup:ParameterGroup", "name"): ("crosscloud-dev-db-0a1b2c3", "db--"),
     ("aws:rds/subnetGroup:SubnetGroup", "name"): ("crosscloud-dev-db-0a1b2c3", "Default"),
     ("aws:s3/bucket:Bucket", "bucket"): ("crosscloud-dev-uploads-0a1b2c3", "Crosscloud_Dev"),
+    ("aws:sqs/queue:Queue", "name"): ("crosscloud-dev-indexer-events-0a1b2c3", "events.v2"),
+    ("aws:sqs/queue:Queue", "visibilityTimeoutSeconds"): (180, 43_201),
+    ("aws:sqs/queue:Queue", "messageRetentionSeconds"): (345_600, 30),
+    ("aws:sqs/queue:Queue", ""): (
+        {"sqsManagedSseEnabled": True},
+        {"sqsManagedSseEnabled": True, "kmsMasterKeyId": "alias/aws/sqs"},
+    ),
+    ("aws:sqs/queue:Queue", "redrivePolicy"): (
+        '{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:dlq", "maxReceiveCount": 5}',
+        "maxReceiveCount=5",
+    ),
+    ("aws:sqs/queuePolicy:QueuePolicy", "policy"): ('{"Statement": []}', "{'Statement': []}"),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "functionResponseTypes[]"): (
+        "ReportBatchItemFailures",
+        "ReportBatchItemFailure",
+    ),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "scalingConfig.maximumConcurrency"): (
+        5,
+        1,
+    ),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "batchSize"): (10, 0),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "maximumBatchingWindowInSeconds"): (
+        1,
+        301,
+    ),
+    # A batch above 10 from SQS needs a window; exactly one source.
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", ""): (
+        {
+            "eventSourceArn": "arn:aws:sqs:eu-west-1:123456789012:events",
+            "batchSize": 100,
+            "maximumBatchingWindowInSeconds": 1,
+        },
+        {
+            "eventSourceArn": "arn:aws:sqs:eu-west-1:123456789012:events",
+            "selfManagedEventSource": {"endpoints": {"KAFKA_BOOTSTRAP_SERVERS": "b:9092"}},
+            "batchSize": 100,
+        },
+    ),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "functionName"): (
+        "crosscloud-dev-indexer",
+        "crosscloud dev indexer",
+    ),
+    ("aws:s3/bucketNotification:BucketNotification", "queues[].events[]"): (
+        "s3:ObjectRemoved:*",
+        "s3:ObjectDeleted:*",
+    ),
+    ("aws:s3/bucketNotification:BucketNotification", "queues[].queueArn"): (
+        "arn:aws:sqs:eu-west-1:123456789012:crosscloud-dev-indexer-events-0a1b2c3",
+        "https://sqs.eu-west-1.amazonaws.com/123456789012/crosscloud-dev-indexer-events",
+    ),
     ("gcp:serviceaccount/account:Account", "accountId"): (
         "crosscloud-dev-api",
         "crosscloud-abcdefghij-klmno-api",

@@ -5,13 +5,16 @@ Sources (hashicorp/terraform-provider-aws, stored versions read for this table):
   ec2/vpc_security_group_ingress_rule.go @d2b7f56 (the schema the egress rule shares),
   iam/validate.go @044fb31, iam/role.go, lambda/validate.go @0210c54, rds/validate.go @03e17e1,
   ec2/vpc_flow_log.go @00a3530, rds/instance.go, rds/parameter_group.go @0160692,
-  s3/bucket_logging.go @01f4311, logs/group.go (all under internal/service/).
+  s3/bucket_logging.go @01f4311, logs/group.go, sqs/queue.go @cda04ab, sqs/queue_policy.go
+  @af55dfb, lambda/event_source_mapping.go @6c6ae51 and the newer one with scaling_config,
+  s3/bucket_notification.go @033c721 (all under internal/service/).
 Auto-naming: pulumi/pulumi-aws provider/resources.go @00ba5ea (a v6 line; the
 per-resource AutoName settings below are unchanged in the v7 notes we know of, and
 ``setAutonaming`` gives every other resource with a ``name`` input 255 and ``-``).
 Rules marked CLOUD_API are checked by the AWS API at apply, not by the provider.
 """
 
+import json
 import re
 
 from tooling.preflight.provider_rules.checks import (
@@ -93,6 +96,70 @@ RDS_IDENTIFIER = AllOf(
         DoesNotMatch(r"-$", "not ending with a hyphen"),
     )
 )
+
+
+def _is_json(value: object) -> bool:
+    """validation.StringIsJSON."""
+    if not isinstance(value, str):
+        return False
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_redrive_policy(value: object) -> bool:
+    """SQS SetQueueAttributes RedrivePolicy: a dead-letter ARN and a maxReceiveCount of 1-1000."""
+    if not _is_json(value):
+        return False
+    policy = json.loads(str(value))
+    count = policy.get("maxReceiveCount") if isinstance(policy, dict) else None
+    return (
+        isinstance(policy, dict)
+        and str(policy.get("deadLetterTargetArn", "")).startswith("arn:")
+        and isinstance(count, int | str)
+        and str(count).isdigit()
+        and 1 <= int(count) <= 1000
+    )
+
+
+def _one_encryption(inputs: object) -> bool:
+    """ConflictsWith: SQS-managed SSE and a KMS key are never set together."""
+    return not (
+        isinstance(inputs, dict)
+        and inputs.get("sqsManagedSseEnabled")
+        and inputs.get("kmsMasterKeyId")
+    )
+
+
+def _batch_fits_window(inputs: object) -> bool:
+    """Lambda CreateEventSourceMapping: an SQS batch above 10 needs a batching window of 1 s+."""
+    if not isinstance(inputs, dict) or ":sqs:" not in str(inputs.get("eventSourceArn", "")):
+        return True
+    batch = inputs.get("batchSize") or 10
+    return batch <= 10 or (inputs.get("maximumBatchingWindowInSeconds") or 0) >= 1
+
+
+# s3 types.Event: the event types a notification configuration accepts (S3 API Event).
+S3_EVENTS = (
+    "s3:ReducedRedundancyLostObject", "s3:ObjectCreated:*", "s3:ObjectCreated:Put",
+    "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
+    "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated",
+    "s3:ObjectRestore:*", "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed",
+    "s3:ObjectRestore:Delete", "s3:Replication:*", "s3:Replication:OperationFailedReplication",
+    "s3:Replication:OperationNotTracked", "s3:Replication:OperationMissedThreshold",
+    "s3:Replication:OperationReplicatedAfterThreshold", "s3:LifecycleExpiration:*",
+    "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
+    "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectAcl:Put",
+    "s3:ObjectTagging:*", "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete",
+)  # fmt: skip
+_ESM = "aws:lambda/eventSourceMapping:EventSourceMapping"
+_ESM_SCHEMA = f"{TFAWS}lambda/event_source_mapping.go"
+_LAMBDA_API = "Lambda API CreateEventSourceMapping"
+_QUEUE = "aws:sqs/queue:Queue"
+_QUEUE_SCHEMA = f"{TFAWS}sqs/queue.go"
+
 
 AUTONAMES: tuple[AutoName, ...] = (
     AutoName("aws:s3/bucket:Bucket", "bucket", 63, f"{PULUMI_AWS} aws_s3_bucket", lowercase=True),
@@ -416,6 +483,117 @@ RULES: tuple[Rule, ...] = (
             )
         ),
         S3_NAMING,
+        CLOUD_API,
+    ),
+    Rule(
+        _QUEUE,
+        "name",
+        Matches(r"[a-zA-Z0-9_-]{1,80}", "1-80 letters, digits, _ and - (standard queue)"),
+        f"{_QUEUE_SCHEMA} resourceQueueCustomizeDiff",
+    ),
+    Rule(
+        _QUEUE,
+        "visibilityTimeoutSeconds",
+        IntRange(0, 43_200),
+        f"{_QUEUE_SCHEMA} visibility_timeout_seconds IntBetween(0, 43200)",
+    ),
+    Rule(
+        _QUEUE,
+        "messageRetentionSeconds",
+        IntRange(60, 1_209_600),
+        f"{_QUEUE_SCHEMA} message_retention_seconds IntBetween(60, 1209600)",
+    ),
+    Rule(
+        _QUEUE,
+        "",
+        Predicate(_one_encryption, "sqsManagedSseEnabled or kmsMasterKeyId, not both"),
+        f"{_QUEUE_SCHEMA} sqs_managed_sse_enabled ConflictsWith kms_master_key_id",
+    ),
+    Rule(
+        _QUEUE,
+        "redrivePolicy",
+        Predicate(_is_json, "a JSON document"),
+        f"{_QUEUE_SCHEMA} redrive_policy StringIsJSON",
+    ),
+    Rule(
+        _QUEUE,
+        "redrivePolicy",
+        Predicate(_is_redrive_policy, "JSON with a deadLetterTargetArn and maxReceiveCount 1-1000"),
+        "SQS API SetQueueAttributes RedrivePolicy",
+        CLOUD_API,
+    ),
+    Rule(
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "policy",
+        Predicate(_is_json, "a JSON document"),
+        f"{TFAWS}sqs/queue_policy.go policy StringIsJSON",
+    ),
+    Rule(
+        _ESM,
+        "functionResponseTypes[]",
+        OneOf(("ReportBatchItemFailures",)),
+        f"{_ESM_SCHEMA} function_response_types enum FunctionResponseType",
+    ),
+    Rule(
+        _ESM,
+        "scalingConfig.maximumConcurrency",
+        IntRange(2, 2**31 - 1),
+        f"{_ESM_SCHEMA} scaling_config.maximum_concurrency IntAtLeast(2)",
+    ),
+    Rule(
+        _ESM,
+        "scalingConfig.maximumConcurrency",
+        IntRange(2, 1000),
+        f"{_LAMBDA_API} ScalingConfig.MaximumConcurrency: 2 to 1000",
+        CLOUD_API,
+    ),
+    Rule(
+        _ESM,
+        "batchSize",
+        IntRange(1, 10_000),
+        f"{_LAMBDA_API} BatchSize (SQS standard queue: 1 to 10000)",
+        CLOUD_API,
+    ),
+    Rule(
+        _ESM,
+        "maximumBatchingWindowInSeconds",
+        IntRange(0, 300),
+        f"{_LAMBDA_API} MaximumBatchingWindowInSeconds: 0 to 300",
+        CLOUD_API,
+    ),
+    Rule(
+        _ESM,
+        "",
+        Predicate(_batch_fits_window, "batchSize up to 10, or a batching window of at least 1 s"),
+        f"{_LAMBDA_API} BatchSize (SQS: above 10 needs MaximumBatchingWindowInSeconds >= 1)",
+        CLOUD_API,
+    ),
+    Rule(
+        _ESM,
+        "",
+        ExactlyOneOf(("eventSourceArn", "selfManagedEventSource")),
+        f"{_ESM_SCHEMA} event_source_arn ExactlyOneOf",
+    ),
+    Rule(
+        _ESM,
+        "functionName",
+        Predicate(_is_lambda_function_name, "1-64 letters, digits, _ and - (or an ARN of one)"),
+        f"{_LAMBDA_API} FunctionName (the provider does not validate it)",
+        CLOUD_API,
+    ),
+    Rule(
+        "aws:s3/bucketNotification:BucketNotification",
+        "queues[].events[]",
+        OneOf(S3_EVENTS),
+        "S3 API PutBucketNotificationConfiguration QueueConfiguration.Events (enum Event; "
+        f"{TFAWS}s3/bucket_notification.go expands them unchecked)",
+        CLOUD_API,
+    ),
+    Rule(
+        "aws:s3/bucketNotification:BucketNotification",
+        "queues[].queueArn",
+        Matches(r"arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,80}", "an SQS queue ARN"),
+        "S3 API PutBucketNotificationConfiguration QueueConfiguration.QueueArn",
         CLOUD_API,
     ),
 )

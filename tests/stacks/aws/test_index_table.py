@@ -1,4 +1,4 @@
-"""The DynamoDB object index table."""
+"""The object index table (DynamoDB), component IndexTable."""
 
 from tooling.synth import SynthResult
 
@@ -56,3 +56,11 @@ def test_system_errors_alarm_sums_every_operation(dev: SynthResult) -> None:
     assert expression["returnData"] is True
     assert expression["expression"] == "SUM([FILL(m0, 0), FILL(m1, 0)])"
     assert all(q["returnData"] is False for q in queries if "metric" in q)
+
+
+def test_component_keeps_its_urns_through_the_rename(dev: SynthResult) -> None:
+    """IndexTable was ObjectIndex: an alias of the old type keeps the table's URN (and its
+    children's), so the protected prod table is not planned for delete and create."""
+    [component] = dev.of_type("crosscloud:aws:IndexTable")
+    assert component.aliases == ({"type": "crosscloud:aws:ObjectIndex"},)
+    assert dev.of_type("crosscloud:aws:ObjectIndex") == []

@@ -1,10 +1,10 @@
-"""Conditional writes to the object index: idempotent, ordered by sequencer."""
+"""Conditional writes of the index writer: idempotent, ordered by sequencer."""
 
 from collections.abc import Callable
 from typing import Any
 
 from crosscloud_indexer.events import ObjectEvent, normalize_sequencer
-from crosscloud_indexer.index import ObjectIndex
+from crosscloud_indexer.index_writer import IndexWriter
 
 Rows = Callable[[], list[dict[str, Any]]]
 
@@ -23,11 +23,11 @@ def _put(aws_client: Callable[..., Any], bucket: str, body: bytes, key: str = "a
 
 
 def test_create_writes_the_metadata(
-    object_index: ObjectIndex, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
+    index_writer: IndexWriter, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
 ) -> None:
     """An ObjectCreated event stores size, type, etag, last-modified and sequencer."""
     etag = _put(aws_client, s3_bucket, b"hello")
-    assert object_index.apply(_event(s3_bucket, "created", "10")) == "upserted"
+    assert index_writer.apply(_event(s3_bucket, "created", "10")) == "upserted"
     [row] = rows()
     assert row["bucket"] == s3_bucket
     assert row["key"] == "a.txt"
@@ -39,46 +39,46 @@ def test_create_writes_the_metadata(
 
 
 def test_redelivery_leaves_one_correct_row(
-    object_index: ObjectIndex, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
+    index_writer: IndexWriter, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
 ) -> None:
     """The same event twice: one row, same values."""
     _put(aws_client, s3_bucket, b"hello")
     event = _event(s3_bucket, "created", "10")
-    assert object_index.apply(event) == "upserted"
+    assert index_writer.apply(event) == "upserted"
     first = rows()
-    assert object_index.apply(event) == "upserted"
+    assert index_writer.apply(event) == "upserted"
     assert rows() == first
     assert len(first) == 1
 
 
 def test_older_event_cannot_overwrite_newer(
-    object_index: ObjectIndex, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
+    index_writer: IndexWriter, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
 ) -> None:
     """A late older create and a late older delete are both refused as stale."""
     _put(aws_client, s3_bucket, b"second version")
-    assert object_index.apply(_event(s3_bucket, "created", "20")) == "upserted"
-    assert object_index.apply(_event(s3_bucket, "created", "10")) == "stale"
-    assert object_index.apply(_event(s3_bucket, "removed", "15")) == "stale"
+    assert index_writer.apply(_event(s3_bucket, "created", "20")) == "upserted"
+    assert index_writer.apply(_event(s3_bucket, "created", "10")) == "stale"
+    assert index_writer.apply(_event(s3_bucket, "removed", "15")) == "stale"
     [row] = rows()
     assert row["sequencer"] == normalize_sequencer("20")
     assert row["size"] == str(len(b"second version"))
 
 
 def test_delete_removes_the_row(
-    object_index: ObjectIndex, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
+    index_writer: IndexWriter, s3_bucket: str, aws_client: Callable[..., Any], rows: Rows
 ) -> None:
     """A newer ObjectRemoved deletes the row."""
     _put(aws_client, s3_bucket, b"x")
-    object_index.apply(_event(s3_bucket, "created", "10"))
+    index_writer.apply(_event(s3_bucket, "created", "10"))
     aws_client("s3").delete_object(Bucket=s3_bucket, Key="a.txt")
-    assert object_index.apply(_event(s3_bucket, "removed", "11")) == "deleted"
+    assert index_writer.apply(_event(s3_bucket, "removed", "11")) == "deleted"
     assert rows() == []
 
 
 def test_late_create_of_a_deleted_object_is_not_resurrected(
-    object_index: ObjectIndex, s3_bucket: str, rows: Rows
+    index_writer: IndexWriter, s3_bucket: str, rows: Rows
 ) -> None:
     """The object is gone from S3, so its old create event writes nothing."""
-    assert object_index.apply(_event(s3_bucket, "removed", "11")) == "deleted"
-    assert object_index.apply(_event(s3_bucket, "created", "10")) == "gone"
+    assert index_writer.apply(_event(s3_bucket, "removed", "11")) == "deleted"
+    assert index_writer.apply(_event(s3_bucket, "created", "10")) == "gone"
     assert rows() == []

@@ -1,4 +1,4 @@
-"""The DynamoDB object index: one row per object in the uploads bucket."""
+"""The object index table (DynamoDB): one row per object in the uploads bucket."""
 
 from dataclasses import dataclass
 
@@ -9,7 +9,7 @@ from stacks.aws.alarm import ALARM_PERIOD_SECONDS, metric_alarm
 
 
 @dataclass(frozen=True)
-class ObjectIndexArgs:
+class IndexTableArgs:
     """Settings of the object index table."""
 
     alarm_topic_arn: pulumi.Input[str]
@@ -17,15 +17,15 @@ class ObjectIndexArgs:
     # KMS key for encryption at rest; without one, DynamoDB uses the AWS-managed
     # key aws/dynamodb (SSE enabled with no key), not the AWS-owned default.
     kms_key_arn: pulumi.Input[str] | None = None
-    # The DynamoDB operations the functions' roles are granted (only the indexer
-    # touches the table, stacks/aws/object_indexer.py), watched for system errors.
+    # The DynamoDB operations watched for system errors: the indexer's writes
+    # (stacks/aws/indexer.py).
     operations: tuple[str, ...] = ("DeleteItem", "PutItem")
     # Prod: Pulumi refuses to delete or replace the table itself (its
     # settings, policies and alarms stay free to change).
     protect: bool = False
 
 
-class ObjectIndex(pulumi.ComponentResource):
+class IndexTable(pulumi.ComponentResource):
     """Object index keyed by bucket (partition) and object key (sort).
 
     The S3-triggered indexer writes size, content type, etag, last-modified and
@@ -36,10 +36,15 @@ class ObjectIndex(pulumi.ComponentResource):
     table: aws.dynamodb.Table
 
     def __init__(
-        self, name: str, args: ObjectIndexArgs, opts: pulumi.ResourceOptions | None = None
+        self, name: str, args: IndexTableArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         """Create the table and its throttling/system-error alarms."""
-        super().__init__("crosscloud:aws:ObjectIndex", name, None, opts)
+        # Named ObjectIndex before: the alias keeps the URNs of the deployed table and
+        # its alarms (the prod table is protected, so a new URN would be refused).
+        aliased = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_="crosscloud:aws:ObjectIndex")])
+        super().__init__(
+            "crosscloud:aws:IndexTable", name, None, pulumi.ResourceOptions.merge(opts, aliased)
+        )
         sse: aws.dynamodb.TableServerSideEncryptionArgsDict = {"enabled": True}
         if args.kms_key_arn is not None:
             sse["kms_key_arn"] = args.kms_key_arn

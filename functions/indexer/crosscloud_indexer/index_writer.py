@@ -1,4 +1,4 @@
-"""The DynamoDB object index: one item per (bucket, key), written only by newer events."""
+"""Writes the object index table: one item per (bucket, key), written only by newer events."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ Client = Any
 
 
 @dataclass(frozen=True)
-class ObjectIndex:
+class IndexWriter:
     """Applies object events to the index table, reading metadata from S3."""
 
     table: str
