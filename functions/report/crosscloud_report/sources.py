@@ -13,11 +13,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-from crosscloud_api.channels import channels_table
-from crosscloud_api.exceptions import BackendUnavailableError
+from crosscloud_api.database import Database, Session
 from crosscloud_api.storage import ObjectStore
-from sqlalchemy import exc as sa_exc
 
 from crosscloud_report.content import ChannelTotals, IndexedObject
 
@@ -80,27 +77,35 @@ class BucketListing:
             cursor = page.next_cursor
 
 
+# The API's table (crosscloud_api/channels.py); read only, never created here.
+CHANNEL_TOTALS = "SELECT COUNT(*), COALESCE(SUM(subscriber_count), 0) FROM channels"
+
+
 class ChannelTotalsQuery:
     """Count and subscriber sum of the channels table, in one statement."""
 
-    def __init__(self, engine: Callable[[], sa.Engine]) -> None:
-        """``engine`` is called on first use (the API's ``build_engine``)."""
-        self._engine = engine
+    def __init__(self, database: Callable[[], Database]) -> None:
+        """``database`` is called on first use (the API's ``open_database``)."""
+        self._database = database
+        self._opened: Database | None = None
 
     def totals(self) -> ChannelTotals:
-        """The totals; zero when the API has not created the table yet."""
-        query = sa.select(
-            sa.func.count(), sa.func.coalesce(sa.func.sum(channels_table.c.subscriber_count), 0)
-        )
-        try:
-            engine = self._engine()
-            if not sa.inspect(engine).has_table(channels_table.name):
-                return ChannelTotals(0, 0)
-            with engine.connect() as conn:
-                count, subscribers = conn.execute(query).one()
-        except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError) as exc:
-            raise BackendUnavailableError("database") from exc
-        return ChannelTotals(int(count), int(subscribers))
+        """The totals; zero when the API has not created the table yet.
+
+        An unreachable server leaves the API's database layer as its
+        BackendUnavailableError, so a scheduled run fails and is retried.
+        """
+        if self._opened is None:
+            self._opened = self._database()
+        return self._opened.transaction(_totals)
+
+
+def _totals(session: Session) -> ChannelTotals:
+    """Count and sum, or zeros when the table does not exist yet."""
+    if not session.rows(session.dialect.table_exists, ["channels"]):
+        return ChannelTotals(0, 0)
+    [(count, subscribers)] = session.rows(CHANNEL_TOTALS)
+    return ChannelTotals(int(count), int(subscribers))
 
 
 def _indexed(item: dict[str, Any]) -> IndexedObject:

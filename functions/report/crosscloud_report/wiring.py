@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from crosscloud_api.database import build_engine
+from crosscloud_api.database import open_database
 from crosscloud_api.storage import open_store
 from crosscloud_logging import get_logger
 
@@ -32,7 +32,7 @@ def build_deps(settings: ReportSettings, clients: dict[str, Any] | None = None) 
         objects = BucketListing(open_store(str(settings.uploads_url), settings.signed_url_endpoint))
     return ReportDeps(
         objects=objects,
-        channels=ChannelTotalsQuery(lambda: build_engine(settings.database)),
+        channels=ChannelTotalsQuery(lambda: open_database(settings.database)),
         store=ReportStore(reports),
         notifier=_notifier(settings, clients),
         link_seconds=link_seconds(settings.scheme, settings.link_seconds),

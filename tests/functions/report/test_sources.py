@@ -5,7 +5,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
+import pytest
+from crosscloud_api.channels import ChannelFields, ChannelRepository
+from crosscloud_api.database import SQLITE, Database, sqlite_database
+from crosscloud_api.exceptions import BackendUnavailableError
 from crosscloud_api.storage.gcs import GcsStore
 from crosscloud_report.sources import BucketListing, ChannelTotalsQuery, DynamoDbIndex
 from google.auth.credentials import AnonymousCredentials
@@ -68,13 +71,23 @@ def test_a_gcs_listing_yields_the_objects_of_the_period(gcs_endpoint: str) -> No
 
 def test_channel_totals_count_and_sum(tmp_path: Path) -> None:
     """Zero before the API created the table; then the count and the subscriber sum."""
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'channels.db'}")
-    query = ChannelTotalsQuery(lambda: engine)
+    database = sqlite_database(str(tmp_path / "channels.db"))
+    query = ChannelTotalsQuery(lambda: database)
     assert (query.totals().channels, query.totals().subscribers) == (0, 0)
-    from crosscloud_api.channels import ChannelFields, ChannelRepository
 
-    repository = ChannelRepository(lambda: engine)
+    repository = ChannelRepository(lambda: database)
     repository.create("one", ChannelFields("One", "https://one.test.dev", 1000))
     repository.create("two", ChannelFields("Two", "https://two.test.dev", 500))
     totals = query.totals()
     assert (totals.channels, totals.subscribers) == (2, 1500)
+
+
+def test_an_unreachable_database_is_backend_unavailable() -> None:
+    """A server that refuses connections fails the run as the API's BackendUnavailableError."""
+
+    def refuse() -> object:
+        raise OSError("connection refused")
+
+    query = ChannelTotalsQuery(lambda: Database(SQLITE, refuse))
+    with pytest.raises(BackendUnavailableError):
+        query.totals()
