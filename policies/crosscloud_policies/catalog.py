@@ -11,8 +11,10 @@ from . import (
     gcp_iam,
     gcs,
     lambda_,
+    messaging,
     network,
     rds,
+    schedules,
     stack,
     tags,
 )
@@ -36,4 +38,6 @@ RULES: tuple[Rule, ...] = (
     *tags.RULES,
     *stack.RULES,
     *aws_records.RULES,
+    *messaging.RULES,
+    *schedules.RULES,
 )
