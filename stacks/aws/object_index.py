@@ -17,9 +17,10 @@ class ObjectIndexArgs:
     # KMS key for encryption at rest; without one, DynamoDB uses the AWS-managed
     # key aws/dynamodb (SSE enabled with no key), not the AWS-owned default.
     kms_key_arn: pulumi.Input[str] | None = None
-    # The DynamoDB operations the functions' roles are granted (only the indexer
-    # touches the table, stacks/aws/object_indexer.py), watched for system errors.
-    operations: tuple[str, ...] = ("DeleteItem", "PutItem")
+    # The DynamoDB operations the functions' roles are granted (the indexer writes,
+    # stacks/aws/object_indexer.py; the report queries, stacks/aws/uploads_report.py),
+    # watched for system errors.
+    operations: tuple[str, ...] = ("DeleteItem", "PutItem", "Query")
     # Prod: Pulumi refuses to delete or replace the table itself (its
     # settings, policies and alarms stay free to change).
     protect: bool = False

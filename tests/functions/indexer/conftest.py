@@ -1,30 +1,10 @@
-"""Fixtures for the indexer tests: a moto DynamoDB index table and an S3 bucket."""
+"""Fixtures for the indexer tests: the index over moto (the table: tests/functions/conftest.py)."""
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from crosscloud_indexer.index import ObjectIndex
-
-
-@pytest.fixture
-def index_table(aws_client: Callable[..., Any]) -> str:
-    """A new object-index table keyed by bucket (partition) and key (sort)."""
-    name = f"object-index-{uuid.uuid4().hex[:8]}"
-    aws_client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "bucket", "KeyType": "HASH"},
-            {"AttributeName": "key", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "bucket", "AttributeType": "S"},
-            {"AttributeName": "key", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return name
 
 
 @pytest.fixture
