@@ -51,6 +51,10 @@ class StackResources:
     indexer_function: FunctionSpec
     # The S3 events the bucket notification sends to the indexer.
     indexer_events: tuple[str, ...]
+    # The weekly report's output: the AWS reports bucket, its GCS twin, the SNS topic's name.
+    reports_bucket: str = ""
+    gcs_reports_bucket: str = ""
+    report_topic: str = ""
 
 
 def read_stack(stack: str) -> StackResources:
@@ -110,6 +114,14 @@ def from_synth(result: Any) -> StackResources:
         ),
         indexer_function=indexer,
         indexer_events=_notified_events(result, str(outputs["uploadsBucket"]), indexer.name),
+        reports_bucket=str(outputs["reportsBucket"]),
+        # Named like gcs_bucket: the AWS bucket's logical name, no random suffix.
+        gcs_reports_bucket=next(
+            r.name
+            for r in result.of_type(BUCKET)
+            if r.state.get("bucket") == outputs["reportsBucket"]
+        ),
+        report_topic=str(outputs["reportTopicArn"]).rsplit(":", 1)[-1],
     )
 
 
