@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv test local lint typecheck synth preflight policy plan bench load lock clean
+.PHONY: venv test local report lint typecheck synth preflight policy plan bench load lock clean
 
 # uv installs the same pins several times faster than pip (bench/results.md, setup
 # time). pip installs uv itself at its pin in constraints.txt; INSTALLER=pip, or a
@@ -39,6 +39,10 @@ test: $(STAMP)
 
 local: $(STAMP)
 	$(PY) -B -m tooling.local
+
+# The weekly report now, against a running `make local` (PERIOD=2026-W05, CLOUD=aws|gcp).
+report: $(STAMP)
+	$(PY) -B -m tooling.local_cloud.report $(if $(PERIOD),--period $(PERIOD)) $(if $(CLOUD),--cloud $(CLOUD))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

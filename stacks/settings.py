@@ -14,7 +14,7 @@ import pulumi
 
 from function_builds.runtime import ARCHITECTURES
 from stacks.config_reader import ConfigReader
-from stacks.gcp.accounts import build_account_id, runtime_account_id
+from stacks.gcp.accounts import stack_account_ids
 from stacks.profile import PROFILES, EnvironmentProfile
 
 PROJECT = "crosscloud"
@@ -36,13 +36,11 @@ _ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d{1,5})?|http://(localhost|127\.0\.
 _GCP_MEMBER = re.compile(r"(user|serviceAccount|group|domain|principal|principalSet):\S+")
 _SECRET_NAME = re.compile(r"[a-z][a-zA-Z0-9]{2,62}")
 # Physical names are "crosscloud-<stack>-...". The tightest are the GCP service account ids
-# "crosscloud-<stack>-api" and "-build": 6-30 of [a-z]([-a-z0-9]*[a-z0-9])
+# "crosscloud-<stack>-api", "-build", "-rpt" and "-sched": 6-30 of [a-z]([-a-z0-9]*[a-z0-9])
 # (ValidateRFC1035Name(6, 30), terraform-provider-google resource_google_service_account.go);
 # RDS identifiers also refuse upper case, "--" and a trailing "-" (validIdentifier,
 # terraform-provider-aws rds/validate.go).
-STACK_NAME_MAX = 30 - max(
-    len(account_id(f"{PROJECT}-")) for account_id in (runtime_account_id, build_account_id)
-)
+STACK_NAME_MAX = 30 - max(len(account_id) for account_id in stack_account_ids(f"{PROJECT}-"))
 _STACK_NAME = re.compile(rf"[a-z](?:[a-z0-9]|-(?=[a-z0-9])){{0,{STACK_NAME_MAX - 1}}}")
 # Names reserved for documentation and testing (RFC 2606, RFC 6761): no mailbox
 # or Google identity exists there, so SNS never delivers and Google IAM refuses

@@ -311,6 +311,15 @@ class CloudMocks(pulumi.runtime.Mocks):
                     "privateIpAddress": "",
                     "publicIpAddress": "34.76.0.10",
                 }
+            case "gcp:pubsub/topic:Topic":
+                topic = inputs.get("name") or auto
+                return f"projects/{project}/topics/{topic}", state | {"name": topic}
+            case "gcp:cloudscheduler/job:Job":
+                job = inputs.get("name") or auto
+                return f"projects/{project}/locations/{region}/jobs/{job}", state | {
+                    "name": job,
+                    "state": "ENABLED",
+                }
             case "gcp:cloudfunctionsv2/function:Function":
                 fn = inputs.get("name") or auto
                 uri = f"https://{fn}-{_suffix(typ, name)}-ew.a.run.app"

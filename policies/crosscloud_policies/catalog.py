@@ -11,8 +11,10 @@ from . import (
     gcp_iam,
     gcs,
     lambda_,
+    messaging,
     network,
     rds,
+    schedules,
     sqs,
     stack,
     tags,
@@ -38,4 +40,6 @@ RULES: tuple[Rule, ...] = (
     *tags.RULES,
     *stack.RULES,
     *aws_records.RULES,
+    *messaging.RULES,
+    *schedules.RULES,
 )

@@ -17,9 +17,10 @@ class IndexTableArgs:
     # KMS key for encryption at rest; without one, DynamoDB uses the AWS-managed
     # key aws/dynamodb (SSE enabled with no key), not the AWS-owned default.
     kms_key_arn: pulumi.Input[str] | None = None
-    # The DynamoDB operations watched for system errors: the indexer's writes
-    # (stacks/aws/indexer.py).
-    operations: tuple[str, ...] = ("DeleteItem", "PutItem")
+    # The DynamoDB operations the functions' roles are granted, watched for system
+    # errors: the indexer's writes (stacks/aws/indexer.py) and the report's query
+    # (stacks/aws/uploads_report.py).
+    operations: tuple[str, ...] = ("DeleteItem", "PutItem", "Query")
     # Prod: Pulumi refuses to delete or replace the table itself (its
     # settings, policies and alarms stay free to change).
     protect: bool = False

@@ -17,11 +17,14 @@ PREVIEW_ROLES: tuple[str, ...] = (
     # predefined role, and the images hold the code the repository already has.
     "roles/artifactregistry.reader",
     "roles/cloudfunctions.viewer",
+    "roles/cloudscheduler.viewer",
     "roles/cloudsql.viewer",
     # Reads IAM policies, so refresh sees bindings; grants nothing.
     "roles/iam.securityReviewer",
     "roles/iam.serviceAccountViewer",
     "roles/monitoring.viewer",
+    # Topic metadata and IAM policy; never messages (there is no pull here).
+    "roles/pubsub.viewer",
     "roles/run.viewer",
     "roles/secretmanager.viewer",
     # serviceusage.services.get/list: whether the stack's APIs are on.
@@ -37,6 +40,9 @@ DEPLOY_ROLES_BY_MODULE: Mapping[str, tuple[str, ...]] = {
     # granted per account by the bootstrap (gcp_stack_accounts.py).
     "cloudfunctionsv2": ("roles/cloudfunctions.developer",),
     "cloudrunv2": ("roles/run.admin",),
+    # The report's job; its OIDC token names the scheduler account, which needs
+    # actAs on that account (granted per account by the bootstrap).
+    "cloudscheduler": ("roles/cloudscheduler.admin",),
     "monitoring": ("roles/monitoring.editor",),
     # Project IAM bindings (conditioned below), the Cloud Storage audit config
     # (gcp:projects/iAMAuditConfig, stacks/gcp/storage_audit.py) and API
@@ -47,6 +53,9 @@ DEPLOY_ROLES_BY_MODULE: Mapping[str, tuple[str, ...]] = {
     # risk: the deployer could also turn Data Access logs off). Service Usage
     # has no enable-only predefined role; its disable reaches only these projects.
     "projects": ("roles/resourcemanager.projectIamAdmin", "roles/serviceusage.serviceUsageAdmin"),
+    # The report topic and its one publisher binding (topics.setIamPolicy is
+    # only in pubsub.admin; pubsub.editor cannot grant).
+    "pubsub": ("roles/pubsub.admin",),
     "secretmanager": ("roles/secretmanager.admin",),
     "sql": ("roles/cloudsql.admin",),
     "storage": ("roles/storage.admin",),

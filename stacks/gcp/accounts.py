@@ -21,6 +21,33 @@ def build_account_id(resource_prefix: str) -> str:
     return f"{resource_prefix}-build"
 
 
+# The suffixes are short because account ids stop at 30 characters and the
+# stack name's limit (stacks/settings.py STACK_NAME_MAX) leaves six for them.
+
+
+def report_account_id(resource_prefix: str) -> str:
+    """The report function's runtime account (``crosscloud-dev-rpt``)."""
+    return f"{resource_prefix}-rpt"
+
+
+def scheduler_account_id(resource_prefix: str) -> str:
+    """The account Cloud Scheduler calls the report function as (``crosscloud-dev-sched``)."""
+    return f"{resource_prefix}-sched"
+
+
+def stack_account_ids(resource_prefix: str) -> tuple[str, ...]:
+    """Every account the bootstrap creates for a stack."""
+    return tuple(
+        make(resource_prefix)
+        for make in (runtime_account_id, build_account_id, report_account_id, scheduler_account_id)
+    )
+
+
+def function_runtime_account_ids(resource_prefix: str) -> tuple[str, ...]:
+    """Every account a function of the stack runs as (each may sign URLs as itself)."""
+    return (runtime_account_id(resource_prefix), report_account_id(resource_prefix))
+
+
 def bootstrap_account(
     parent: pulumi.Resource, account_id: str, project: str, opts: pulumi.ResourceOptions
 ) -> pulumi.Output[gcp.serviceaccount.GetAccountResult]:

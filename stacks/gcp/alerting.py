@@ -1,4 +1,4 @@
-"""Cloud Monitoring alerts on the API function's errors and latency, sent by email."""
+"""Cloud Monitoring alerts on one function's errors and latency (API or report), by email."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +23,10 @@ class AlertingArgs:
     timeout_seconds: int
     # At least one: every policy must notify someone.
     emails: Sequence[str]
+    # What the service is, in the policies' display names.
+    label: str = "API"
+    # Channels another Alerting made for the same emails: reused, not duplicated.
+    channel_names: Sequence[pulumi.Input[str]] = ()
 
 
 def request_filter(service_name: str, metric: str, extra: str = "") -> str:
@@ -45,17 +49,16 @@ class Alerting(pulumi.ComponentResource):
         if not args.emails:
             raise ValueError("Alerting needs at least one email address")
         child = child_options(self, opts)
-        channels = [
+        self.channel_names: list[pulumi.Input[str]] = list(args.channel_names) or [
             gcp.monitoring.NotificationChannel(
                 f"{name}-email-{index}",
                 display_name=f"{name} {email}",
                 type="email",
                 labels={"email_address": email},
                 opts=child,
-            )
+            ).name
             for index, email in enumerate(args.emails)
         ]
-        self.channel_names = [channel.name for channel in channels]
         service = pulumi.Output.from_input(args.service_name)
         sum_rate: gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgsDict = {
             "alignment_period": ALIGNMENT_PERIOD,
@@ -65,7 +68,7 @@ class Alerting(pulumi.ComponentResource):
         }
         errors = gcp.monitoring.AlertPolicy(
             f"{name}-5xx",
-            display_name=f"{name}: API 5xx ratio",
+            display_name=f"{name}: {args.label} 5xx ratio",
             combiner="OR",
             conditions=[
                 {
@@ -94,7 +97,7 @@ class Alerting(pulumi.ComponentResource):
         threshold_ms = args.timeout_seconds * 1000 * LATENCY_SHARE_OF_TIMEOUT
         latency = gcp.monitoring.AlertPolicy(
             f"{name}-latency",
-            display_name=f"{name}: API p99 latency",
+            display_name=f"{name}: {args.label} p99 latency",
             combiner="OR",
             conditions=[
                 {

@@ -37,9 +37,13 @@ APIS_BY_MODULE: Mapping[str, tuple[str, ...]] = {
         "run.googleapis.com",
     ),
     "cloudrunv2": ("run.googleapis.com",),
+    # The report's weekly job.
+    "cloudscheduler": ("cloudscheduler.googleapis.com",),
     "monitoring": ("monitoring.googleapis.com",),
     # Project IAM bindings are read and written through Resource Manager.
     "projects": ("cloudresourcemanager.googleapis.com",),
+    # The report's announcement topic (and the function publishing to it).
+    "pubsub": ("pubsub.googleapis.com",),
     "secretmanager": ("secretmanager.googleapis.com",),
     # Service-account IAM policies and the account lookups.
     "serviceaccount": ("iam.googleapis.com",),

@@ -1,4 +1,7 @@
-"""The API on Cloud Functions (2nd gen), invocable only by the members the stack names."""
+"""An HTTP Cloud Function (2nd gen), invocable only by the members the stack names.
+
+The API is one; the report function (called by Cloud Scheduler) is built the same way.
+"""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,9 +47,14 @@ class ApiFunctionArgs:
     secret_environment: Mapping[str, SecretEnv]
     # IAM members granted roles/run.invoker; allUsers is added only when ``public``.
     invokers: Sequence[str] = field(default_factory=tuple)
+    # Members known only at deploy time (an account looked up), by a label for the binding's name.
+    invoker_accounts: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     public: bool = False
     # Grants the deployment checks (secret access), so they must exist first.
     wait_for: Sequence[pulumi.Resource] = field(default_factory=tuple)
+    # The @functions_framework.http function in the source's main.py.
+    entry_point: str = ENTRY_POINT
+    description: str = "crosscloud API"
 
 
 class ApiFunction(pulumi.ComponentResource):
@@ -82,10 +90,10 @@ class ApiFunction(pulumi.ComponentResource):
             name,
             name=name,
             location=args.location,
-            description="crosscloud API",
+            description=args.description,
             build_config={
                 "runtime": CLOUD_FUNCTIONS_RUNTIME,
-                "entry_point": ENTRY_POINT,
+                "entry_point": args.entry_point,
                 "service_account": args.build_service_account,
                 "docker_repository": args.docker_repository,
                 "source": {
@@ -112,10 +120,14 @@ class ApiFunction(pulumi.ComponentResource):
         self.service_name = self.function.service_config.apply(
             lambda config: (config.service or "").rsplit("/", 1)[-1] if config else ""
         )
-        members = [*args.invokers, *([PUBLIC_MEMBER] if args.public else [])]
-        for member in members:
+        members: dict[str, pulumi.Input[str]] = {
+            member.replace(":", "-"): member
+            for member in [*args.invokers, *([PUBLIC_MEMBER] if args.public else [])]
+        }
+        members.update(args.invoker_accounts)
+        for label, member in members.items():
             gcp.cloudrunv2.ServiceIamMember(
-                f"{name}-invoker-{member.replace(':', '-')}",
+                f"{name}-invoker-{label}",
                 project=args.project,
                 location=args.location,
                 name=self.service_name,

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 import pulumi
 
 from function_builds.archive import build_source_archive
-from stacks.gcp.accounts import build_account_id, runtime_account_id
+from stacks.gcp.accounts import (
+    build_account_id,
+    report_account_id,
+    runtime_account_id,
+    scheduler_account_id,
+)
 from stacks.gcp.alerting import Alerting, AlertingArgs
 from stacks.gcp.apis import ProjectApis, ProjectApisArgs, stack_apis
 from stacks.gcp.bucket import SecureBucket, SecureBucketArgs
@@ -18,10 +23,13 @@ from stacks.gcp.providers import gcp_provider
 from stacks.gcp.runtime_identity import RuntimeIdentity, RuntimeIdentityArgs
 from stacks.gcp.secrets import AppSecrets, AppSecretsArgs
 from stacks.gcp.storage_audit import StorageAuditLogs, StorageAuditLogsArgs
+from stacks.gcp.uploads_report import TIMEOUT_SECONDS as REPORT_TIMEOUT_SECONDS
+from stacks.gcp.uploads_report import UploadsReport, UploadsReportArgs
 from stacks.settings import Settings
 
 # functions/api, zipped as Cloud Functions expects it (main.py at the root).
 API_SOURCE = "api"
+REPORT_SOURCE = "report"
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,17 @@ class GcpPlatform(pulumi.ComponentResource):
                 location=gcp.region,
                 noncurrent_version_days=profile.noncurrent_version_days,
                 cors_origins=settings.cors_origins,
+                force_destroy=profile.force_destroy_buckets,
+                protect=profile.protect_data,
+            ),
+            opts=needs(regional, "storage"),
+        )
+        # The weekly report's files; only the report function writes here.
+        self.reports = SecureBucket(
+            f"{prefix}-reports",
+            SecureBucketArgs(
+                location=gcp.region,
+                noncurrent_version_days=profile.noncurrent_version_days,
                 force_destroy=profile.force_destroy_buckets,
                 protect=profile.protect_data,
             ),
@@ -203,6 +222,45 @@ class GcpPlatform(pulumi.ComponentResource):
                 pulumi.ResourceOptions(depends_on=self.apis.runtime()),
             ),
         )
+        report_archive = build_source_archive(REPORT_SOURCE)
+        self.report = UploadsReport(
+            f"{prefix}-report",
+            UploadsReportArgs(
+                project=gcp.project,
+                region=gcp.region,
+                account_id=report_account_id(prefix),
+                scheduler_account_id=scheduler_account_id(prefix),
+                archive_path=str(report_archive.path),
+                archive_sha256=report_archive.sha256,
+                source_bucket=self.source_bucket.name,
+                build_service_account=self.build.account_name,
+                docker_repository=self.build.repository,
+                uploads_bucket=self.uploads.name,
+                uploads_url=self.uploads.url,
+                reports_bucket=self.reports.name,
+                reports_url=self.reports.url,
+                sql_instance_name=self.database.instance_name,
+                sql_connection_name=self.database.connection_name,
+                database_name=self.database.database_name,
+                ingress=gcp.ingress,
+                schedule=settings.report.unix_cron,
+                time_zone=settings.report.time_zone,
+            ),
+            opts=pulumi.ResourceOptions.merge(
+                needs(
+                    regional,
+                    "storage",
+                    "serviceaccount",
+                    "projects",
+                    "sql",
+                    "pubsub",
+                    "cloudfunctionsv2",
+                    "cloudrunv2",
+                    "cloudscheduler",
+                ),
+                pulumi.ResourceOptions(depends_on=[*self.apis.runtime(), self.build]),
+            ),
+        )
         # An alert policy nobody receives is noise (and the policy pack forbids
         # it); prod always names someone, dev only when alarmEmails is set.
         self.alerting = (
@@ -218,6 +276,22 @@ class GcpPlatform(pulumi.ComponentResource):
             if settings.alarm_emails
             else None
         )
+        # The report's failed runs (5xx after Scheduler's retries) and slow runs.
+        self.report_alerting = (
+            Alerting(
+                f"{prefix}-report-alerts",
+                AlertingArgs(
+                    service_name=self.report.service_name,
+                    timeout_seconds=REPORT_TIMEOUT_SECONDS,
+                    emails=settings.alarm_emails,
+                    channel_names=self.alerting.channel_names,
+                    label="report",
+                ),
+                opts=needs(regional, "monitoring"),
+            )
+            if self.alerting is not None
+            else None
+        )
 
         self.outputs: dict[str, pulumi.Input[object]] = {
             "project": gcp.project,
@@ -225,6 +299,9 @@ class GcpPlatform(pulumi.ComponentResource):
             "apiUrl": self.function.url,
             "sourceBucket": self.source_bucket.name,
             "uploadsBucket": self.uploads.name,
+            "reportsBucket": self.reports.name,
+            "reportTopic": self.report.topic_id,
+            "reportServiceAccount": self.report.identity.email,
             "databaseConnectionName": self.database.connection_name,
             "databaseName": self.database.database_name,
             "secretIds": self.app_secrets.ids,

@@ -166,3 +166,25 @@ def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
     postgres_server.run_sql(f"CREATE DATABASE {name} OWNER {postgres_server.user}")
     yield name
     postgres_server.run_sql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def index_table(aws_client: Callable[..., Any]) -> str:
+    """A new object-index table in moto, keyed like the stack's: bucket (partition), key (sort).
+
+    The indexer writes it and the report queries it, so both test suites use this one.
+    """
+    name = f"object-index-{uuid.uuid4().hex[:8]}"
+    aws_client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "bucket", "KeyType": "HASH"},
+            {"AttributeName": "key", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "bucket", "AttributeType": "S"},
+            {"AttributeName": "key", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name

@@ -108,3 +108,23 @@ def _queue_arn(sqs: Any, queue_url: str) -> str:
     """A queue's ARN."""
     attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
     return str(attributes["Attributes"]["QueueArn"])
+
+
+def provision_report(emulator: AwsEmulator, resources: StackResources) -> tuple[str, str]:
+    """The reports bucket and report topic, and a queue subscribed to the topic.
+
+    moto's SNS delivers to SQS (not e-mail): the queue is where a local report's
+    announcement can be read. Returns the topic ARN and the queue URL.
+    """
+    s3 = emulator.client("s3")
+    if emulator.region == "us-east-1":
+        s3.create_bucket(Bucket=resources.reports_bucket)
+    else:
+        location = {"LocationConstraint": emulator.region}
+        s3.create_bucket(Bucket=resources.reports_bucket, CreateBucketConfiguration=location)
+    sns, sqs = emulator.client("sns"), emulator.client("sqs")
+    topic_arn = str(sns.create_topic(Name=resources.report_topic)["TopicArn"])
+    inbox = str(sqs.create_queue(QueueName=f"{resources.report_topic}-inbox")["QueueUrl"])
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn["Attributes"]["QueueArn"])
+    return topic_arn, inbox

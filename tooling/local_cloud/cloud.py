@@ -44,6 +44,14 @@ class Endpoints:
     uploads_bucket: str
     gcs_bucket: str
     index_table: str
+    # The report's buckets, topic and the queue its announcements land in (make report).
+    reports_bucket: str = ""
+    gcs_reports_bucket: str = ""
+    report_topic_arn: str = ""
+    report_inbox_url: str = ""
+    # The channels databases, per cloud (the report reads their totals).
+    aws_database_url: str = ""
+    gcp_database_url: str = ""
 
 
 class LocalCloud:
@@ -102,6 +110,9 @@ class LocalCloud:
         self._resources = resources
         try:
             emulator, queue_url = self._provision_aws(moto, resources)
+            topic_arn, inbox_url = aws.provision_report(emulator, resources)
+            self._progress(f"  s3://{resources.reports_bucket}, sns {resources.report_topic}"
+                           "  (reports; announcements to an SQS inbox)")  # fmt: skip
             gcs_url = self._provision_gcs(gcs, resources)
             aws_url, gcp_url = self._start_functions(resources, emulator, queue_url, gcs_url, urls)
             if config.seed:
@@ -120,6 +131,12 @@ class LocalCloud:
             uploads_bucket=resources.uploads_bucket,
             gcs_bucket=resources.gcs_bucket,
             index_table=resources.index_table.name,
+            reports_bucket=resources.reports_bucket,
+            gcs_reports_bucket=resources.gcs_reports_bucket,
+            report_topic_arn=topic_arn,
+            report_inbox_url=inbox_url,
+            aws_database_url=urls["aws"],
+            gcp_database_url=urls["gcp"],
         )
         self._write_state(endpoints)
         return endpoints
@@ -141,8 +158,10 @@ class LocalCloud:
         gcs_url = f"http://{HOST}:{self.config.ports.gcs.number}"
         wait_until_serving(gcs, f"{gcs_url}/storage/v1/b", START_SECONDS)
         gcp.create_bucket(gcs_url, resources.gcs_bucket)
+        gcp.create_bucket(gcs_url, resources.gcs_reports_bucket)
         self._progress(f"GCS emulator               {gcs_url}")
         self._progress(f"  gs://{resources.gcs_bucket}  (uploads)")
+        self._progress(f"  gs://{resources.gcs_reports_bucket}  (reports)")
         return gcs_url
 
     def _start_functions(

@@ -72,6 +72,10 @@ class StackResources:
     api_function: FunctionSpec
     indexer_function: FunctionSpec
     indexer_source: EventSourceSpec
+    # The weekly report's output: the AWS reports bucket, its GCS twin, the SNS topic's name.
+    reports_bucket: str = ""
+    gcs_reports_bucket: str = ""
+    report_topic: str = ""
 
 
 def read_stack(stack: str) -> StackResources:
@@ -131,6 +135,14 @@ def from_synth(result: Any) -> StackResources:
         ),
         indexer_function=indexer,
         indexer_source=_event_source(result, str(outputs["uploadsBucket"]), indexer.name),
+        reports_bucket=str(outputs["reportsBucket"]),
+        # Named like gcs_bucket: the AWS bucket's logical name, no random suffix.
+        gcs_reports_bucket=next(
+            r.name
+            for r in result.of_type(BUCKET)
+            if r.state.get("bucket") == outputs["reportsBucket"]
+        ),
+        report_topic=str(outputs["reportTopicArn"]).rsplit(":", 1)[-1],
     )
 
 

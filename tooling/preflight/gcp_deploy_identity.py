@@ -12,7 +12,11 @@ stacks' own: ``stacks/gcp/apis.py`` and ``stacks/bootstrap/gcp_permissions.py``.
 from collections.abc import Iterable, Iterator
 
 from stacks.bootstrap.gcp_permissions import DEPLOY_ROLES_BY_MODULE, GRANTABLE_PROJECT_ROLES
-from stacks.gcp.accounts import build_account_id, runtime_account_id
+from stacks.gcp.accounts import (
+    build_account_id,
+    function_runtime_account_ids,
+    scheduler_account_id,
+)
 from stacks.gcp.apis import BOOTSTRAP_APIS, RUNTIME_APIS, apis_for_type, module_of
 from tooling.preflight.findings import Finding
 from tooling.synth import PROJECT, Resource, SynthResult
@@ -20,6 +24,7 @@ from tooling.synth import PROJECT, Resource, SynthResult
 CHECK = "gcp-deploy-identity"
 SERVICE = "gcp:projects/service:Service"
 FUNCTION = "gcp:cloudfunctionsv2/function:Function"
+SCHEDULER_JOB = "gcp:cloudscheduler/job:Job"
 PROJECT_IAM_MEMBER = "gcp:projects/iAMMember:IAMMember"
 
 
@@ -46,6 +51,8 @@ def check(result: SynthResult) -> Iterable[Finding]:
             # It also calls these itself once it runs.
             apis = (*apis, *RUNTIME_APIS)
             findings.extend(_account_findings(result, resource))
+        if resource.type == SCHEDULER_JOB:
+            findings.extend(_token_findings(result, resource))
         findings.extend(_api_findings(resource, sorted(set(apis)), enabled))
     return findings
 
@@ -100,18 +107,33 @@ def _account_findings(result: SynthResult, function: Resource) -> Iterator[Findi
     runtime = str((function.inputs.get("serviceConfig") or {}).get("serviceAccountEmail", ""))
     build = str((function.inputs.get("buildConfig") or {}).get("serviceAccount", ""))
     expected = {
-        "runtime": (runtime, f"{runtime_account_id(prefix)}@"),
-        "build": (build, f"serviceAccounts/{build_account_id(prefix)}@"),
+        "runtime": (runtime, tuple(f"{a}@" for a in function_runtime_account_ids(prefix))),
+        "build": (build, (f"serviceAccounts/{build_account_id(prefix)}@",)),
     }
-    for kind, (account, marker) in expected.items():
-        if marker not in account:
+    for kind, (account, markers) in expected.items():
+        if not any(account.startswith(m) or f"/{m}" in account for m in markers):
             yield _finding(
                 function,
                 f"its {kind} account is {account or 'the project default'!r}, which the "
                 "deployer may not act as (actAs is granted per account by the bootstrap)",
-                f"use the bootstrap's {marker.rstrip('@').rsplit('/', 1)[-1]} account "
-                "(stacks/gcp/accounts.py)",
+                "use one of the bootstrap's accounts "
+                + ", ".join(m.rstrip("@").rsplit("/", 1)[-1] for m in markers)
+                + " (stacks/gcp/accounts.py)",
             )
+
+
+def _token_findings(result: SynthResult, job: Resource) -> Iterator[Finding]:
+    """A scheduler job's OIDC token names the bootstrap's scheduler account (actAs on it)."""
+    expected = f"{scheduler_account_id(f'{PROJECT}-{result.stack}')}@"
+    target = job.inputs.get("httpTarget") or {}
+    account = str((target.get("oidcToken") or {}).get("serviceAccountEmail", ""))
+    if not account.startswith(expected):
+        yield _finding(
+            job,
+            f"its OIDC token is minted for {account or 'no account'!r}, which the deployer may "
+            "not act as (actAs is granted per account by the bootstrap)",
+            f"use the bootstrap's {expected.rstrip('@')} account (stacks/gcp/accounts.py)",
+        )
 
 
 def _finding(resource: Resource, problem: str, fix: str) -> Finding:

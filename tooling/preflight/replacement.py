@@ -187,6 +187,20 @@ STATEFUL: Mapping[str, StatefulType] = {
         name_input="name",
         source=_GOOGLE + "storage/resource_storage_bucket.go",
     ),
+    # Holds a week of announcements (messageRetentionDuration). kmsKeyName,
+    # retention and the storage policy update in place (PATCH with updateMask).
+    "gcp:pubsub/topic:Topic": StatefulType(
+        replace_inputs=("name", "project"),
+        name_input="name",
+        source=_MM + "pubsub/Topic.yaml (name immutable)",
+    ),
+    # No data, but a fixed name: listed so a replacement is known to need no
+    # delete-first (only name, region and project replace it, and each moves it).
+    "gcp:cloudscheduler/job:Job": StatefulType(
+        replace_inputs=("name", "project", "region"),
+        name_input="name",
+        source=_MM + "cloudscheduler/Job.yaml (name and region immutable)",
+    ),
     "gcp:secretmanager/secret:Secret": StatefulType(
         replace_inputs=("project", "replication", "secretId", "tags"),
         name_input="secretId",

@@ -1,7 +1,9 @@
-"""Fixtures for the indexer tests: a moto DynamoDB index table, and SQS batches of S3 bodies."""
+"""Fixtures for the indexer tests: the index writer over moto, and SQS batches of S3 bodies.
+
+The table itself is tests/functions/conftest.py's ``index_table``, shared with the report.
+"""
 
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -40,25 +42,6 @@ def sqs_batch(*bodies: Any, ids: list[str] | None = None) -> dict[str, Any]:
 def batch() -> SqsBatch:
     """The SQS batch builder."""
     return sqs_batch
-
-
-@pytest.fixture
-def index_table(aws_client: Callable[..., Any]) -> str:
-    """A new object-index table keyed by bucket (partition) and key (sort)."""
-    name = f"object-index-{uuid.uuid4().hex[:8]}"
-    aws_client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "bucket", "KeyType": "HASH"},
-            {"AttributeName": "key", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "bucket", "AttributeType": "S"},
-            {"AttributeName": "key", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return name
 
 
 @pytest.fixture

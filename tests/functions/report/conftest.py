@@ -1,6 +1,5 @@
 """Fixtures for the report tests: known index rows, and a report store over moto S3."""
 
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,25 +32,6 @@ KNOWN_OBJECTS = (
     IndexedObject("after.txt", 9, "text/plain", at(2, 0, month=2)),
 )
 KNOWN_CHANNELS = ChannelTotals(channels=3, subscribers=1500)
-
-
-@pytest.fixture
-def index_table(aws_client: Callable[..., Any]) -> str:
-    """A new object-index table keyed like the stack's (bucket, key)."""
-    name = f"object-index-{uuid.uuid4().hex[:8]}"
-    aws_client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "bucket", "KeyType": "HASH"},
-            {"AttributeName": "key", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "bucket", "AttributeType": "S"},
-            {"AttributeName": "key", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return name
 
 
 @pytest.fixture

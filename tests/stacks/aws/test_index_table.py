@@ -51,10 +51,15 @@ def test_system_errors_alarm_sums_every_operation(dev: SynthResult) -> None:
     metrics = [q["metric"] for q in queries if "metric" in q]
     assert {m["metricName"] for m in metrics} == {"SystemErrors"}
     assert {m["dimensions"]["TableName"] for m in metrics} == {table.id}
-    assert sorted(m["dimensions"]["Operation"] for m in metrics) == ["DeleteItem", "PutItem"]
+    # The indexer's writes and the report's Query.
+    assert sorted(m["dimensions"]["Operation"] for m in metrics) == [
+        "DeleteItem",
+        "PutItem",
+        "Query",
+    ]
     (expression,) = [q for q in queries if "expression" in q]
     assert expression["returnData"] is True
-    assert expression["expression"] == "SUM([FILL(m0, 0), FILL(m1, 0)])"
+    assert expression["expression"] == "SUM([FILL(m0, 0), FILL(m1, 0), FILL(m2, 0)])"
     assert all(q["returnData"] is False for q in queries if "metric" in q)
 
 

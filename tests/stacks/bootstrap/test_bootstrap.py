@@ -612,8 +612,8 @@ def test_target_projects_match_the_stacks(boot: SynthResult) -> None:
             a.inputs["accountId"]: a.inputs["project"]
             for a in boot.of_type("gcp:serviceaccount/account:Account")
         }
-        assert accounts[f"crosscloud-{stack}-api"] == project
-        assert accounts[f"crosscloud-{stack}-build"] == project
+        for kind in ("api", "build", "rpt", "sched"):
+            assert accounts[f"crosscloud-{stack}-{kind}"] == project
 
 
 def _sa_bindings(boot: SynthResult, role: str) -> dict[str, set[str]]:
@@ -636,12 +636,12 @@ def test_service_accounts_are_impersonated_only_by_their_subjects(boot: SynthRes
 
 
 def test_deployer_acts_only_as_the_stacks_own_accounts(boot: SynthResult) -> None:
-    """serviceAccountUser per account (runtime and build of each stack), never on a project."""
+    """serviceAccountUser per account (runtime, build, report, scheduler), never on a project."""
     deployer = f"serviceAccount:crosscloud-ci-deploy@{GCP_SA_DOMAIN}"
     assert _sa_bindings(boot, "roles/iam.serviceAccountUser") == {
         f"crosscloud-{stack}-{kind}": {deployer}
         for stack in ("dev", "prod")
-        for kind in ("api", "build")
+        for kind in ("api", "build", "rpt", "sched")
     }
     project_roles = {m.inputs["role"] for m in boot.of_type("gcp:projects/iAMMember:IAMMember")}
     acting = {
@@ -655,13 +655,17 @@ def test_deployer_acts_only_as_the_stacks_own_accounts(boot: SynthResult) -> Non
 
 
 def test_runtime_account_may_sign_only_as_itself(boot: SynthResult) -> None:
-    """signBlob for V4 signed URLs: each runtime account may sign as itself, and nobody else may."""
+    """signBlob for V4 signed URLs: each function account may sign as itself, nobody else may.
+
+    The scheduler's account only carries an OIDC token; it signs nothing.
+    """
     signers = _sa_bindings(boot, "roles/iam.serviceAccountTokenCreator")
     assert signers == {
-        f"crosscloud-{stack}-api": {
-            f"serviceAccount:crosscloud-{stack}-api@crosscloud-{stack}.iam.gserviceaccount.com"
+        f"crosscloud-{stack}-{kind}": {
+            f"serviceAccount:crosscloud-{stack}-{kind}@crosscloud-{stack}.iam.gserviceaccount.com"
         }
         for stack in ("dev", "prod")
+        for kind in ("api", "rpt")
     }
 
 

@@ -22,7 +22,9 @@ def alerted(request: pytest.FixtureRequest, synths: dict[str, SynthResult]) -> S
 
 def _service(result: SynthResult) -> str:
     """The Cloud Run service behind the function."""
-    function = result.one("gcp:cloudfunctionsv2/function:Function")
+    function = result.one(
+        "gcp:cloudfunctionsv2/function:Function", f"crosscloud-{result.stack}-api"
+    )
     return function.state["serviceConfig"]["service"].rsplit("/", 1)[-1]
 
 
@@ -42,11 +44,15 @@ def test_one_email_channel_per_alarm_email(prod: SynthResult) -> None:
 
 
 def test_policies_notify_every_channel(alerted: SynthResult) -> None:
-    """Both policies send to all channels (their resolved names)."""
+    """The API's two policies and the report's two send to all channels (their resolved names)."""
     names = sorted(c.state["name"] for c in alerted.of_type(CHANNEL))
     assert names
     policies = alerted.of_type(POLICY)
-    assert len(policies) == 2
+    assert sorted(p.name for p in policies) == [
+        f"crosscloud-{alerted.stack}-{kind}-{alert}"
+        for kind in ("alerts", "report-alerts")
+        for alert in ("5xx", "latency")
+    ]
     for policy in policies:
         assert sorted(policy.inputs["notificationChannels"]) == names
 
@@ -81,3 +87,15 @@ def test_latency_alert_near_the_timeout(alerted: SynthResult) -> None:
     assert aggregation["perSeriesAligner"] == "ALIGN_PERCENTILE_99"
     timeout_ms = int(alerted.config["crosscloud:functionTimeoutSeconds"]) * 1000
     assert condition["thresholdValue"] == timeout_ms * 0.8
+
+
+def test_report_alerts_watch_the_report_service(alerted: SynthResult) -> None:
+    """The report's 5xx policy filters on the report function's own Cloud Run service."""
+    report = alerted.one(
+        "gcp:cloudfunctionsv2/function:Function", f"crosscloud-{alerted.stack}-report"
+    )
+    service = report.state["serviceConfig"]["service"].rsplit("/", 1)[-1]
+    condition = _threshold(alerted.one(POLICY, f"crosscloud-{alerted.stack}-report-alerts-5xx"))
+    assert f'resource.labels.service_name = "{service}"' in condition["filter"]
+    latency = alerted.one(POLICY, f"crosscloud-{alerted.stack}-report-alerts-latency")
+    assert _threshold(latency)["thresholdValue"] == 300 * 1000 * 0.8

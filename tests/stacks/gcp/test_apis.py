@@ -35,10 +35,12 @@ def test_enables_what_a_2nd_gen_function_and_its_resources_need(stack: SynthResu
             "artifactregistry",
             "cloudbuild",
             "cloudfunctions",
+            "cloudscheduler",
             "iam",
             "iamcredentials",
             "logging",
             "monitoring",
+            "pubsub",
             "run",
             "secretmanager",
             "sqladmin",
@@ -65,9 +67,9 @@ def test_every_resource_waits_for_its_apis(stack: SynthResult) -> None:
 def test_function_waits_for_what_it_calls_at_run_time(stack: SynthResult) -> None:
     """Signing (IAM Credentials), the SQL connector, storage and logs are on before it serves."""
     enabled = {s.inputs["service"]: s.urn for s in stack.of_type(SERVICE)}
-    function = stack.one(FUNCTION)
-    for api in RUNTIME_APIS:
-        assert enabled[api] in function.dependencies, api
+    for function in stack.of_type(FUNCTION):
+        for api in RUNTIME_APIS:
+            assert enabled[api] in function.dependencies, (function.name, api)
     assert "iamcredentials.googleapis.com" in RUNTIME_APIS
 
 

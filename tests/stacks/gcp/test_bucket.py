@@ -13,9 +13,9 @@ def _bucket(result: SynthResult, role: str) -> Resource:
 
 
 def test_every_bucket_is_private_and_versioned(stack: SynthResult) -> None:
-    """Uniform access, enforced public access prevention and versioning on both buckets."""
+    """Uniform access, enforced public access prevention and versioning on every bucket."""
     buckets = stack.of_type(BUCKET)
-    assert len(buckets) == 2
+    assert sorted(b.name.rsplit("-", 1)[-1] for b in buckets) == ["reports", "source", "uploads"]
     for bucket in buckets:
         assert bucket.inputs["uniformBucketLevelAccess"] is True
         assert bucket.inputs["publicAccessPrevention"] == "enforced"

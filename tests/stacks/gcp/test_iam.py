@@ -12,6 +12,7 @@ IAM_TYPES = (
     "gcp:storage/bucketIAMMember:BucketIAMMember",
     "gcp:secretmanager/secretIamMember:SecretIamMember",
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    "gcp:pubsub/topicIAMMember:TopicIAMMember",
 )
 AccountEmail = Callable[[SynthResult, str], str]
 
@@ -29,8 +30,8 @@ def _grants(result: SynthResult, email: str) -> list[Resource]:
 def test_every_grant_goes_to_the_runtime_or_build_account(
     stack: SynthResult, account_email: AccountEmail
 ) -> None:
-    """The stack grants nothing to anyone but its own two accounts."""
-    members = {f"serviceAccount:{account_email(stack, kind)}" for kind in ("api", "build")}
+    """The stack grants nothing to anyone but its own function and build accounts."""
+    members = {f"serviceAccount:{account_email(stack, kind)}" for kind in ("api", "build", "rpt")}
     grants = [r for t in IAM_TYPES for r in stack.of_type(t)]
     assert {g.inputs["member"] for g in grants} == members
 
@@ -118,7 +119,8 @@ def test_cloud_sql_roles_are_conditioned_on_this_instance(stack: SynthResult) ->
         for g in stack.of_type("gcp:projects/iAMMember:IAMMember")
         if g.inputs["role"].startswith("roles/cloudsql.")
     ]
-    assert len(grants) == 2
+    # client and instanceUser, for the API's account and the report's.
+    assert len(grants) == 4
     for grant in grants:
         assert grant.inputs["project"] == project
         expression = grant.inputs["condition"]["expression"]
@@ -132,7 +134,7 @@ def test_database_user_is_the_service_account(
     stack: SynthResult, account_email: AccountEmail
 ) -> None:
     """IAM database authentication: the user is the account's email without the domain suffix."""
-    user = stack.one("gcp:sql/user:User")
+    user = stack.one("gcp:sql/user:User", f"crosscloud-{stack.stack}-api-db-user")
     assert user.inputs["type"] == "CLOUD_IAM_SERVICE_ACCOUNT"
     assert user.inputs["name"] == account_email(stack, "api").removesuffix(".gserviceaccount.com")
     assert (

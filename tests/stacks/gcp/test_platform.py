@@ -69,7 +69,7 @@ def test_components_parent_their_children(dev: SynthResult) -> None:
 def test_outputs_name_the_endpoint_buckets_database_and_secrets(stack: SynthResult) -> None:
     """The exported values are the real ones the resources resolved to."""
     outputs = stack.outputs["gcp"]
-    function = stack.one("gcp:cloudfunctionsv2/function:Function")
+    function = stack.one("gcp:cloudfunctionsv2/function:Function", f"crosscloud-{stack.stack}-api")
     buckets = {r.name.rsplit("-", 1)[-1]: r for r in stack.of_type("gcp:storage/bucket:Bucket")}
     instance = stack.one("gcp:sql/databaseInstance:DatabaseInstance")
     (secret,) = stack.of_type("gcp:secretmanager/secret:Secret")

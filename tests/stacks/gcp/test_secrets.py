@@ -34,7 +34,9 @@ def test_values_come_from_config_secrets_and_stay_secret(stack: SynthResult) -> 
 
 def test_function_gets_each_secret_pinned_to_its_version(stack: SynthResult) -> None:
     """secret_environment_variables name this stack's secrets at their numbered version."""
-    injected = stack.one(FUNCTION).inputs["serviceConfig"]["secretEnvironmentVariables"]
+    injected = stack.one(FUNCTION, f"crosscloud-{stack.stack}-api").inputs["serviceConfig"][
+        "secretEnvironmentVariables"
+    ]
     versions = {v.inputs["secret"]: v for v in stack.of_type(VERSION)}
     by_id = {s.inputs["secretId"]: s for s in stack.of_type(SECRET)}
     assert [entry["key"] for entry in injected] == ["API_TOKEN"]

@@ -66,8 +66,9 @@ def test_removed_api_enablement_is_reported_per_resource(dev: SynthResult) -> No
 def test_removed_runtime_api_is_reported_on_the_function(dev: SynthResult) -> None:
     """The function signs URLs through IAM Credentials, so that API's absence names it."""
     findings = _findings(_without(dev, _service(dev, "iamcredentials.googleapis.com")))
-    assert [f.subject for f in findings] == [dev.one(FUNCTION).urn]
-    assert "iamcredentials.googleapis.com" in findings[0].problem
+    assert sorted(f.subject for f in findings) == sorted(r.urn for r in dev.of_type(FUNCTION))
+    assert len(findings) == 2
+    assert all("iamcredentials.googleapis.com" in f.problem for f in findings)
 
 
 def test_resource_that_does_not_wait_for_its_api_is_reported(dev: SynthResult) -> None:
@@ -103,10 +104,10 @@ def test_module_without_a_deploy_role_is_reported(
 def test_unknown_module_is_reported(dev: SynthResult) -> None:
     """A resource of a module with no known API cannot be proven deployable."""
     bucket = dev.of_type(BUCKET)[0]
-    pubsub = dataclasses.replace(bucket, type="gcp:pubsub/topic:Topic")
-    problems = {f.problem for f in _findings(_replaced(dev, bucket, pubsub))}
-    assert "no API is known for pulumi-gcp module 'pubsub'" in problems
-    assert "the deploy service account holds no role for pulumi-gcp module 'pubsub'" in problems
+    dataset = dataclasses.replace(bucket, type="gcp:bigquery/dataset:Dataset")
+    problems = {f.problem for f in _findings(_replaced(dev, bucket, dataset))}
+    assert "no API is known for pulumi-gcp module 'bigquery'" in problems
+    assert "the deploy service account holds no role for pulumi-gcp module 'bigquery'" in problems
 
 
 def test_project_grant_outside_the_deployers_condition_is_reported(dev: SynthResult) -> None:
@@ -129,9 +130,24 @@ def test_function_on_an_account_the_deployer_cannot_act_as_is_reported(
     dev: SynthResult, config: str, key: str, kind: str
 ) -> None:
     """Left to the project's default account, deploying the function needs an actAs it lacks."""
-    function = dev.one(FUNCTION)
+    function = dev.one(FUNCTION, "crosscloud-dev-api")
     edited = {k: v for k, v in function.inputs[config].items() if k != key}
     inputs: dict[str, Any] = {**function.inputs, config: edited}
     findings = _findings(_replaced(dev, function, dataclasses.replace(function, inputs=inputs)))
     assert [f.subject for f in findings] == [function.urn]
     assert f"its {kind} account is 'the project default'" in findings[0].problem
+
+
+def test_scheduler_job_calling_as_another_account_is_reported(dev: SynthResult) -> None:
+    """The job's OIDC token must name the bootstrap's scheduler account (the deployer's actAs)."""
+    job = dev.one("gcp:cloudscheduler/job:Job")
+    assert _findings(dev) == []
+    target = {
+        **job.inputs["httpTarget"],
+        "oidcToken": {"serviceAccountEmail": "someone@crosscloud-dev.iam.gserviceaccount.com"},
+    }
+    edited = dataclasses.replace(job, inputs={**job.inputs, "httpTarget": target})
+    findings = _findings(_replaced(dev, job, edited))
+    assert [f.subject for f in findings] == [job.urn]
+    assert "someone@" in findings[0].problem
+    assert "crosscloud-dev-sched" in findings[0].fix

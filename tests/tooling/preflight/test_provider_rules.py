@@ -204,6 +204,28 @@ CASES: dict[tuple[str, str], tuple[Any, Any]] = {
         "DATA_READ",
         "DATA_READS",
     ),
+    ("gcp:cloudscheduler/job:Job", "name"): ("crosscloud-dev-report-schedule", "report.weekly"),
+    ("gcp:cloudscheduler/job:Job", "description"): ("Weekly uploads report", "d" * 501),
+    ("gcp:cloudscheduler/job:Job", "timeZone"): ("Europe/Paris", "CET+1"),
+    ("gcp:cloudscheduler/job:Job", ""): (
+        {"httpTarget": {"uri": "https://x.run.app"}},
+        {"httpTarget": {"uri": "https://x"}, "pubsubTarget": {"topicName": "t"}},
+    ),
+    ("gcp:cloudscheduler/job:Job", "attemptDeadline"): ("320s", "1801s"),
+    ("gcp:cloudscheduler/job:Job", "retryConfig.retryCount"): (3, 6),
+    ("gcp:cloudscheduler/job:Job", "httpTarget.body"): ("e30=", "{}"),
+    ("gcp:cloudscheduler/job:Job", "httpTarget.headers{key}"): (
+        "Content-Type",
+        "X-Google-Trace",
+    ),
+    ("gcp:pubsub/topic:Topic", "name"): ("crosscloud-dev-report", "google-report"),
+    ("gcp:pubsub/topic:Topic", "messageRetentionDuration"): ("604800s", "300s"),
+    ("gcp:pubsub/topic:Topic", "messageStoragePolicy.allowedPersistenceRegions"): (
+        ["europe-west1"],
+        [],
+    ),
+    ("gcp:pubsub/topic:Topic", "labels{key}"): ("owner", "Owner"),
+    ("gcp:pubsub/topic:Topic", "labels{}"): ("platform-team", "platform team"),
     ("gcp:storage/bucket:Bucket", "labels{key}"): ("owner", "Owner"),
     ("gcp:storage/bucket:Bucket", "labels{}"): ("platform-team", "platform team"),
 }

@@ -7,7 +7,9 @@ Sources (hashicorp/terraform-provider-google, generated from GoogleCloudPlatform
   google/services/iambeta/resource_iam_workload_identity_pool_provider.go @0937ec5,
   google/services/resourcemanager/resource_google_project_service.go @1658bf8,
   google/tpgiamresource/resource_iam_audit_config.go @0262be6 (log_type: no validator;
-  its description lists the values the IAM API accepts).
+  its description lists the values the IAM API accepts);
+GoogleCloudPlatform/magic-modules mmv1/products/cloudscheduler/Job.yaml @059355f (with
+  google/services/cloudscheduler's validateHttpHeaders), mmv1/products/pubsub/Topic.yaml @0188a8d.
 Cloud SQL database flags: the provider checks neither names nor values
 (google/services/sql/resource_sql_database_instance.go, database_flags: name and
 value are plain strings); the Cloud SQL Admin API refuses an unsupported flag or
@@ -19,12 +21,18 @@ Rules marked CLOUD_API are the API's own limits (documented in the schema
 descriptions or the API reference), which fail at apply.
 """
 
+import base64
+import binascii
+import re
+import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
 from tooling.preflight.provider_rules.checks import (
     AllOf,
     DoesNotMatch,
+    ExactlyOneOf,
+    IntRange,
     Length,
     Matches,
     OneOf,
@@ -129,7 +137,39 @@ def _is_supported_flag(flag: Any) -> bool:
     return accepts is not None and isinstance(value, str) and bool(accepts(value))
 
 
+_DURATION = re.compile(r"(\d+)(?:\.\d{1,9})?s")
+
+
+def _seconds_between(low: int, high: int) -> Predicate:
+    """A protobuf Duration string (``"3.5s"``) from ``low`` to ``high`` seconds."""
+
+    def test(value: Any) -> bool:
+        match = _DURATION.fullmatch(value) if isinstance(value, str) else None
+        return match is not None and low <= float(value[:-1]) <= high
+
+    return Predicate(test, f'a duration such as "{low}s", from {low} s to {high} s')
+
+
+def _is_base64(value: Any) -> bool:
+    """``validateBase64String``: standard base64 that decodes."""
+    try:
+        base64.b64decode(str(value), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _is_time_zone(value: Any) -> bool:
+    """A tz database name (Cloud Scheduler refuses any other time zone at create)."""
+    return isinstance(value, str) and value in zoneinfo.available_timezones()
+
+
 AUTONAMES: tuple[AutoName, ...] = ()
+
+_JOB = "gcp:cloudscheduler/job:Job"
+_JOB_SOURCE = "GoogleCloudPlatform/magic-modules mmv1/products/cloudscheduler/Job.yaml"
+_TOPIC = "gcp:pubsub/topic:Topic"
+_TOPIC_SOURCE = "GoogleCloudPlatform/magic-modules mmv1/products/pubsub/Topic.yaml"
 
 _POOL = f"{TFGOOGLE}services/iambeta/resource_iam_workload_identity_pool.go"
 _PROVIDER = f"{TFGOOGLE}services/iambeta/resource_iam_workload_identity_pool_provider.go"
@@ -250,6 +290,92 @@ RULES: tuple[Rule, ...] = (
         "('Must be one of DATA_READ, DATA_WRITE, or ADMIN_READ')",
         CLOUD_API,
     ),
+    Rule(
+        _JOB,
+        "name",
+        AllOf((Length(1, 500), Matches(r"[A-Za-z0-9_-]+", "letters, digits, - and _"))),
+        "Cloud Scheduler API projects.locations.jobs name (JOB_ID: letters, digits, hyphens "
+        "and underscores, at most 500 characters)",
+        CLOUD_API,
+    ),
+    Rule(_JOB, "description", Length(0, 500), f"{_JOB_SOURCE} description", CLOUD_API),
+    Rule(
+        _JOB,
+        "timeZone",
+        Predicate(_is_time_zone, "a tz database time zone name such as Europe/Paris"),
+        f"{_JOB_SOURCE} timeZone ('must be a time zone name from the tz database')",
+        CLOUD_API,
+    ),
+    Rule(
+        _JOB,
+        "",
+        ExactlyOneOf(("pubsubTarget", "httpTarget", "appEngineHttpTarget")),
+        f"{_JOB_SOURCE} pubsubTarget/httpTarget/appEngineHttpTarget exactly_one_of",
+    ),
+    Rule(
+        _JOB,
+        "attemptDeadline",
+        _seconds_between(15, 1800),
+        f"{_JOB_SOURCE} attemptDeadline ('For HTTP targets, between 15 seconds and 30 minutes')",
+        CLOUD_API,
+    ),
+    Rule(
+        _JOB,
+        "retryConfig.retryCount",
+        IntRange(0, 5),
+        f"{_JOB_SOURCE} retryConfig.retryCount ('Values greater than 5 and negative values "
+        "are not allowed')",
+        CLOUD_API,
+    ),
+    Rule(
+        _JOB,
+        "httpTarget.body",
+        Predicate(_is_base64, "a base64-encoded string"),
+        f"{_JOB_SOURCE} httpTarget.body validateBase64String",
+    ),
+    Rule(
+        _JOB,
+        "httpTarget.headers{key}",
+        AllOf(
+            (
+                DoesNotMatch(r"^Content-Length$", "not Content-Length"),
+                DoesNotMatch(r"(X-Google-|X-AppEngine-)", "no X-Google-* or X-AppEngine-* header"),
+            )
+        ),
+        f"{_JOB_SOURCE} httpTarget.headers validateHttpHeaders()",
+    ),
+    Rule(
+        _TOPIC,
+        "name",
+        AllOf(
+            (
+                Length(3, 255),
+                Matches(r"[A-Za-z][A-Za-z0-9._~+%-]*", "from a letter: letters, digits, -_.~+%"),
+                DoesNotMatch(r"^goog", "not starting with goog"),
+            )
+        ),
+        "Pub/Sub resource names (cloud.google.com/pubsub/docs/pubsub-basics#resource_names: "
+        "3-255 characters, starting with a letter, not with goog)",
+        CLOUD_API,
+    ),
+    Rule(
+        _TOPIC,
+        "messageRetentionDuration",
+        _seconds_between(600, 31 * 24 * 3600),
+        f"{_TOPIC_SOURCE} messageRetentionDuration ('Cannot be more than 31 days or less "
+        "than 10 minutes')",
+        CLOUD_API,
+    ),
+    Rule(
+        _TOPIC,
+        "messageStoragePolicy.allowedPersistenceRegions",
+        Predicate(lambda v: isinstance(v, list) and bool(v), "at least one region"),
+        f"{_TOPIC_SOURCE} allowedPersistenceRegions ('An empty list ... is not a valid "
+        "configuration')",
+        CLOUD_API,
+    ),
+    Rule(_TOPIC, "labels{key}", LABEL_KEY, LABELS, CLOUD_API),
+    Rule(_TOPIC, "labels{}", LABEL_VALUE, LABELS, CLOUD_API),
     Rule("gcp:storage/bucket:Bucket", "labels{key}", LABEL_KEY, LABELS, CLOUD_API),
     Rule("gcp:storage/bucket:Bucket", "labels{}", LABEL_VALUE, LABELS, CLOUD_API),
 )
