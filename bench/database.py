@@ -2,7 +2,7 @@
 
 Run ``python -B -m bench.database`` (PostgreSQL figures need a local server
 package, as the tests do). The repository is built the way the entry points
-build it, ``Services.from_settings``, so the same code measures any
+build it, ``LazyServices(settings)``, so the same code measures any
 implementation of the layer behind that interface: ``BENCH_API_DIR=<another
 checkout>/functions/api`` measures that checkout's (how the SQLAlchemy figures in
 bench/results.md were taken).
@@ -36,11 +36,11 @@ _COLD_PROGRAM = """
 import sys, tempfile, time
 sys.path.insert(0, {api!r})
 started = time.perf_counter()
-from crosscloud_api.services import Services
+from crosscloud_api.services import LazyServices
 from crosscloud_api.settings import Settings, UrlDatabase
 imported = time.perf_counter()
 url = "sqlite:///" + tempfile.mkdtemp() + "/cold.db"
-Services.from_settings(Settings("s3://cold-bucket", UrlDatabase(url))).channels.check()
+LazyServices(Settings("s3://cold-bucket", UrlDatabase(url))).channels.check()
 print(imported - started, time.perf_counter() - started)
 """
 
@@ -71,10 +71,10 @@ def warm(url: str, rounds: int = ROUNDS) -> dict[str, float]:
     if str(API_DIR) not in sys.path:
         sys.path.insert(0, str(API_DIR))
     from crosscloud_api.channels import ChannelFields
-    from crosscloud_api.services import Services
+    from crosscloud_api.services import LazyServices
     from crosscloud_api.settings import Settings, UrlDatabase
 
-    repo = Services.from_settings(Settings("s3://bench-bucket", UrlDatabase(url))).channels
+    repo = LazyServices(Settings("s3://bench-bucket", UrlDatabase(url))).channels
     fields = ChannelFields(name="Bench", url="https://example.com/bench", subscriber_count=1)
     for seed in range(60):  # a table with more than one page
         repo.create(f"seed-{seed:03d}", fields)

@@ -120,7 +120,7 @@ def test_indexer_lambda_archive_needs_no_install(tmp_path: Path) -> None:
     )
     names = _names(built.path)
     assert "indexer_handler.py" in names
-    assert "crosscloud_indexer/index.py" in names
+    assert "crosscloud_indexer/index_writer.py" in names
     assert not [n for n in names if n.startswith(("boto3", "botocore"))]
 
 

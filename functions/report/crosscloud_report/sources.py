@@ -57,7 +57,11 @@ class DynamoDbIndex:
 
 
 class BucketListing:
-    """The uploads in a period, from a listing of the bucket (GCS listings carry content types)."""
+    """The uploads in a period, from a listing of the bucket.
+
+    The store's listings carry no content type (an S3 listing has none, and the API
+    answers alike on both clouds), so each object of the period is asked for its own.
+    """
 
     def __init__(self, store: ObjectStore) -> None:
         """``store`` is the API's store over the uploads bucket."""
@@ -71,7 +75,8 @@ class BucketListing:
             for info in page.items:
                 moment = _utc(info.last_modified)
                 if start <= moment < end:
-                    yield IndexedObject(info.key, info.size, info.content_type, moment)
+                    content_type = info.content_type or self.store.head(info.key).content_type
+                    yield IndexedObject(info.key, info.size, content_type, moment)
             if page.next_cursor is None:
                 return
             cursor = page.next_cursor

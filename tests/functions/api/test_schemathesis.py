@@ -137,9 +137,9 @@ def api(
 
 def _close_database(app: Any) -> None:
     """Close the app's pooled database connections (a dropped database leaves them dangling)."""
-    engine = app.extensions["crosscloud"].channels._engine
-    if engine is not None:
-        engine.dispose()
+    database = app.extensions["crosscloud"].channels._database
+    if database is not None:
+        database.close()
 
 
 CONFIG = {
