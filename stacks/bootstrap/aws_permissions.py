@@ -677,11 +677,19 @@ BOUNDARY: tuple[Grant, ...] = (
         (_ARN.format(service="dynamodb") + "table/{name}-*",),
     ),
     Grant("FunctionTopics", ("sns:Publish",), (_ARN.format(service="sns") + "{name}-*",)),
+    # One boundary serves every stack: the key must also be of the role's own stack.
+    # Roles and keys both carry the provider's default tags (stacks/aws/providers.py,
+    # Settings.tags: project and stack), so a dev role never uses a prod key.
     Grant(
         "FunctionTopicKeys",
         ("kms:Decrypt", "kms:GenerateDataKey"),
         (_ARN.format(service="kms") + "key/*",),
-        conditions=_TAGGED,
+        conditions={
+            "StringEquals": {
+                "aws:ResourceTag/project": "{prefix}",
+                "aws:ResourceTag/stack": "${{aws:PrincipalTag/stack}}",
+            }
+        },
     ),
     Grant(
         "ScheduledInvokes",
