@@ -7,6 +7,7 @@ naming the key and what is allowed, before any resource is registered.
 
 import ipaddress
 import re
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -55,8 +56,11 @@ RESERVED_NAMES = "example.com/.net/.org, .example, .test, .invalid and .localhos
 # cron, which Cloud Scheduler takes as is; EventBridge Scheduler gets it as cron(...)).
 WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 _WEEKLY_CRON = re.compile(r"([0-5]?\d) ([01]?\d|2[0-3]) \* \* ([0-6]|SUN|MON|TUE|WED|THU|FRI|SAT)")
-# IANA names (Area/Location or UTC), which both schedulers accept.
-_TIME_ZONE = re.compile(r"UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2}")
+# Names of the IANA time zone database, which both schedulers take (EventBridge Scheduler's
+# ScheduleExpressionTimezone, Cloud Scheduler's time_zone). A pattern let "Europe/Pariss"
+# through to fail at CreateSchedule and refused "GMT"; the database on this machine decides.
+# Its file-system form also holds entries that are no zone.
+_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules", "posix", "right"})
 
 
 # PostgreSQL message levels that still record every ERROR without debug noise:
@@ -412,6 +416,19 @@ def _monitoring_interval(cfg: ConfigReader) -> int:
     return seconds
 
 
+def time_zone_problem(value: str, known: frozenset[str] | set[str]) -> str:
+    """Why ``value`` is no time zone of the database ``known`` ("" if it is one)."""
+    zones = set(known) - _NOT_ZONES
+    if not zones:
+        return (
+            f"got {value!r}, which cannot be checked: this machine has no IANA time zone "
+            "database (install the system tzdata package, or pip install tzdata)"
+        )
+    if value in zones:
+        return ""
+    return f"got {value!r}; allowed: an IANA time zone such as Europe/Paris, UTC or GMT"
+
+
 def _load_report(cfg: ConfigReader, profile: EnvironmentProfile) -> ReportSettings:
     """The report's schedule, time zone and recipients."""
     schedule = cfg.string(
@@ -419,11 +436,11 @@ def _load_report(cfg: ConfigReader, profile: EnvironmentProfile) -> ReportSettin
         pattern=_WEEKLY_CRON.pattern,
         allowed="a weekly cron 'minute hour * * day' (day 0-6 or SUN-SAT), e.g. '0 6 * * 1'",
     )
-    time_zone = cfg.string(
-        "reportTimeZone",
-        pattern=_TIME_ZONE.pattern,
-        allowed="an IANA time zone such as Europe/Paris or UTC",
-    )
+    time_zone = cfg.string("reportTimeZone", allowed="an IANA time zone such as Europe/Paris")
+    problem = time_zone_problem(time_zone, zoneinfo.available_timezones())
+    if time_zone and problem:
+        cfg.problem("reportTimeZone", problem)
+        time_zone = ""
     emails = cfg.string_list(
         "reportEmails",
         item=_is_deliverable_email,

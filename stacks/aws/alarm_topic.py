@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from stacks.aws.email_subscriptions import subscribe_emails
 from stacks.aws.iam import Statement, policy_document
 
 # Key administration actions for the account root, named one by one: the key
@@ -46,8 +47,8 @@ class AlarmTopic(pulumi.ComponentResource):
 
     The AWS-managed ``aws/sns`` key cannot be used by CloudWatch alarms, so
     the topic gets a customer-managed key whose policy admits CloudWatch from
-    this account only. Each address in ``emails`` gets a subscription (AWS
-    sends a confirmation mail first).
+    this account only. Each address in ``emails`` gets a subscription named by
+    the address (AWS sends a confirmation mail first).
     """
 
     def __init__(
@@ -120,13 +121,7 @@ class AlarmTopic(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        for index, email in enumerate(args.emails):
-            aws.sns.TopicSubscription(
-                f"{name}-email-{index}",
-                topic=self.topic.arn,
-                protocol="email",
-                endpoint=email,
-                opts=child,
-            )
+        # The alias keeps the subscriptions created under index names before.
+        subscribe_emails(name, self.topic.arn, args.emails, self, alias_index_names=True)
         self.arn = self.topic.arn
         self.register_outputs({"arn": self.arn})

@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from stacks.aws.alarm import ALARM_PERIOD_SECONDS, metric_alarm
 from stacks.aws.iam import Statement, policy_document
 from stacks.aws.lambda_function import LambdaFunction, LambdaFunctionArgs
+from stacks.aws.queue_policies import deny_insecure_transport, tls_only_queue_policy
 from stacks.function_archives import FunctionArchive
 
 NOTIFIED_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
@@ -92,6 +93,7 @@ class Indexer(pulumi.ComponentResource):
             message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
             opts=child,
         )
+        tls_only_queue_policy(f"{name}-failures", self.dead_letters, child)
         self.queue = aws.sqs.Queue(
             f"{name}-events",
             # SSE-SQS, not KMS: S3 can publish to it without a key policy grant.
@@ -119,14 +121,7 @@ class Indexer(pulumi.ComponentResource):
                             "StringEquals": {"aws:SourceAccount": args.account_id},
                         },
                     ),
-                    Statement(
-                        sid="DenyInsecureTransport",
-                        effect="Deny",
-                        principal="*",
-                        actions=["sqs:*"],
-                        resources=[self.queue.arn],
-                        conditions={"Bool": {"aws:SecureTransport": "false"}},
-                    ),
+                    deny_insecure_transport(self.queue.arn),
                 ]
             ),
             opts=child,

@@ -20,9 +20,9 @@ class PrivateNetworkArgs:
 
     cidr: str
     region: str
-    # Without NAT, functions reach only the VPC endpoints (S3, DynamoDB,
-    # Secrets Manager) and the database: nothing on the internet, and no
-    # hourly NAT cost. With NAT they may also make HTTPS calls to anywhere.
+    # Without NAT, functions reach only the VPC endpoints (S3, DynamoDB and
+    # the interface services below) and the database: nothing on the internet,
+    # and no hourly NAT cost. With NAT they may also make HTTPS calls to anywhere.
     nat_gateway: bool = False
     # AWS services the functions reach through interface endpoints (about 16 USD a month
     # each across the two zones): Secrets Manager for the database secret, SNS for the
@@ -147,7 +147,9 @@ class PrivateNetwork(pulumi.ComponentResource):
                 tags={"Name": f"{name}-{service}"},
                 opts=child,
             )
-        self._add_functions_egress(name, endpoints_sg.id, gateways, args.nat_gateway)
+        self._add_functions_egress(
+            name, endpoints_sg.id, gateways, args.nat_gateway, args.interface_services
+        )
 
         self.vpc_id = self.vpc.id
         self.private_subnet_ids = [s.id for s in self.private_subnets]
@@ -165,6 +167,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         endpoints_group_id: pulumi.Input[str],
         gateways: dict[str, aws.ec2.VpcEndpoint],
         nat_gateway: bool,
+        interface_services: tuple[str, ...],
     ) -> None:
         """HTTPS from the functions to the endpoints, and with NAT to the internet.
 
@@ -194,7 +197,8 @@ class PrivateNetwork(pulumi.ComponentResource):
 
         https_to(
             "endpoints",
-            "HTTPS to the interface endpoints (Secrets Manager)",
+            # Service ids (secretsmanager, sns): within EC2's allowed characters.
+            f"HTTPS to the interface endpoints ({', '.join(interface_services)})",
             referenced_security_group_id=endpoints_group_id,
         )
         for service, endpoint in gateways.items():

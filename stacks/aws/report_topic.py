@@ -7,6 +7,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacks.aws.alarm_topic import KEY_ADMIN_ACTIONS, KEY_POLICY_RESOURCE_REASON
+from stacks.aws.email_subscriptions import subscribe_emails
 from stacks.aws.iam import Statement, policy_document
 
 
@@ -25,7 +26,8 @@ class ReportTopic(pulumi.ComponentResource):
     grant like any other, and the report function's role is the one role that
     gets ``kms:GenerateDataKey``/``kms:Decrypt`` on it (SNS encrypts a message
     in the publisher's name). The topic policy refuses publishing without TLS.
-    Each address gets an e-mail subscription (AWS sends a confirmation first).
+    Each address gets an e-mail subscription named by the address (AWS sends a
+    confirmation first).
     """
 
     def __init__(
@@ -71,14 +73,7 @@ class ReportTopic(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        for index, email in enumerate(args.emails):
-            aws.sns.TopicSubscription(
-                f"{name}-email-{index}",
-                topic=self.topic.arn,
-                protocol="email",
-                endpoint=email,
-                opts=child,
-            )
+        subscribe_emails(name, self.topic.arn, args.emails, self)
         self.arn = self.topic.arn
         self.key_arn = self.key.arn
         self.register_outputs({"arn": self.arn, "key_arn": self.key_arn})

@@ -9,6 +9,7 @@ import pulumi_aws as aws
 from stacks.aws.alarm import metric_alarm
 from stacks.aws.iam import Statement
 from stacks.aws.lambda_function import LambdaFunction, LambdaFunctionArgs, VpcPlacement
+from stacks.aws.queue_policies import tls_only_queue_policy
 from stacks.aws.report_schedule import ReportSchedule, ReportScheduleArgs
 from stacks.aws.report_topic import ReportTopic, ReportTopicArgs
 from stacks.function_archives import FunctionArchive
@@ -72,6 +73,8 @@ class UploadsReport(pulumi.ComponentResource):
             message_retention_seconds=DLQ_RETENTION_SECONDS,
             opts=child,
         )
+        # TLS only; the schedule's and the function's roles send by their IAM grants.
+        tls_only_queue_policy(f"{name}-dlq", self.dead_letters, child)
         report_objects = pulumi.Output.concat(args.reports_bucket_arn, "/reports/*")
         self.function = LambdaFunction(
             name,

@@ -489,8 +489,23 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
             (_ARN.format(service="lambda") + "event-source-mapping:*",),
             conditions={"ArnLike": {"lambda:FunctionArn": [_STACK_FUNCTIONS]}},
         ),
-        # Reads and tags (the provider's default_tags) of mappings in the account;
-        # TagResource takes no lambda:FunctionArn condition.
+        # Reads and tags (the provider's default_tags) of the stacks' mappings. Event
+        # source mappings take aws:ResourceTag and aws:RequestTag (AWS Lambda Developer
+        # Guide, "Attribute-based access control": functions, code signing configurations
+        # and event source mappings; Service Authorization Reference, AWS Lambda,
+        # eventSourceMapping resource type). Tag-on-create (CreateEventSourceMapping with
+        # Tags) needs TagResource on a mapping not tagged yet: only with the stacks' tag,
+        # and never on a mapping another project tagged. Later tag updates send only the
+        # changed tags, so TagResource on a tagged mapping goes by its own tag.
+        Grant(
+            "EventSourceMappingTagOnCreate",
+            ("lambda:TagResource",),
+            (_ARN.format(service="lambda") + "event-source-mapping:*",),
+            conditions={
+                "StringEquals": {"aws:RequestTag/project": "{prefix}"},
+                "Null": {"aws:ResourceTag/project": "true"},
+            },
+        ),
         Grant(
             "EventSourceMappingTags",
             (
@@ -500,6 +515,7 @@ DEPLOY: Mapping[str, tuple[Grant, ...]] = {
                 "lambda:UntagResource",
             ),
             (_ARN.format(service="lambda") + "event-source-mapping:*",),
+            conditions=_TAGGED,
         ),
         Grant(
             "HttpApis",
@@ -661,11 +677,19 @@ BOUNDARY: tuple[Grant, ...] = (
         (_ARN.format(service="dynamodb") + "table/{name}-*",),
     ),
     Grant("FunctionTopics", ("sns:Publish",), (_ARN.format(service="sns") + "{name}-*",)),
+    # One boundary serves every stack: the key must also be of the role's own stack.
+    # Roles and keys both carry the provider's default tags (stacks/aws/providers.py,
+    # Settings.tags: project and stack), so a dev role never uses a prod key.
     Grant(
         "FunctionTopicKeys",
         ("kms:Decrypt", "kms:GenerateDataKey"),
         (_ARN.format(service="kms") + "key/*",),
-        conditions=_TAGGED,
+        conditions={
+            "StringEquals": {
+                "aws:ResourceTag/project": "{prefix}",
+                "aws:ResourceTag/stack": "${{aws:PrincipalTag/stack}}",
+            }
+        },
     ),
     Grant(
         "ScheduledInvokes",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from stacks.exceptions import ConfigError
+from stacks.settings import time_zone_problem
 from tooling.synth import ROOT, synth
 
 # (override, key the message must name, words the message must contain)
@@ -25,6 +26,13 @@ BAD_VALUES: list[tuple[dict[str, Any], str, str]] = [
     ({"crosscloud:reportSchedule": "0 6 * * *"}, "crosscloud:reportSchedule", "weekly cron"),
     ({"crosscloud:reportSchedule": "rate(7 days)"}, "crosscloud:reportSchedule", "weekly cron"),
     ({"crosscloud:reportTimeZone": "CET+1"}, "crosscloud:reportTimeZone", "IANA time zone"),
+    # Looks like a zone, is none: CreateSchedule would refuse it halfway through a deploy.
+    (
+        {"crosscloud:reportTimeZone": "Europe/Pariss"},
+        "crosscloud:reportTimeZone",
+        "got 'Europe/Pariss'; allowed: an IANA time zone",
+    ),
+    ({"crosscloud:reportTimeZone": "Factory"}, "crosscloud:reportTimeZone", "IANA time zone"),
     ({"crosscloud:reportEmails": ["r@example.com"]}, "crosscloud:reportEmails", "reserved"),
     ({"crosscloud:gcpInvokers": ["domain:example.net"]}, "crosscloud:gcpInvokers", "reserved"),
     ({"crosscloud:logRetentionDays": "10"}, "crosscloud:logRetentionDays", "one of 1, 3, 5, 7"),
@@ -194,3 +202,10 @@ def test_stack_name_that_cannot_prefix_every_physical_name_is_refused(
         f"stack name: got {stack!r}; allowed: 1-13 lowercase letters, digits and single "
         "hyphens, starting with a letter (it prefixes every physical name)"
     ]
+
+
+def test_without_a_time_zone_database_the_zone_cannot_pass() -> None:
+    """No tz database on the deploying machine: a clear refusal, not a pass by pattern."""
+    assert "no IANA time zone database" in time_zone_problem("Europe/Paris", set())
+    assert time_zone_problem("Europe/Paris", {"Europe/Paris", "GMT"}) == ""
+    assert time_zone_problem("GMT", {"Europe/Paris", "GMT"}) == ""

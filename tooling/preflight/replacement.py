@@ -152,6 +152,12 @@ STATEFUL: Mapping[str, StatefulType] = {
         ),
         source=_AWS + "lambda/event_source_mapping.go (ForceNew inputs)",
     ),
+    # Not data, but a replaced e-mail subscription needs a new confirmation by its
+    # recipient, and deleting one still pending confirmation does nothing in AWS.
+    "aws:sns/topicSubscription:TopicSubscription": StatefulType(
+        replace_inputs=("endpoint", "protocol", "topic"),
+        source=_AWS + "sns/topic_subscription.go (endpoint, protocol, topic_arn ForceNew)",
+    ),
     # Changing the queue URL moves the policy to another queue.
     "aws:sqs/queuePolicy:QueuePolicy": StatefulType(
         replace_inputs=("queueUrl",),

@@ -11,6 +11,7 @@ from tooling.synth import Resource, SynthResult, synth
 FUNCTION = "aws:lambda/function:Function"
 QUEUE = "aws:sqs/queue:Queue"
 MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
+QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 
 
 def _queues(result: SynthResult, stack: str = "dev") -> tuple[Resource, Resource]:
@@ -42,14 +43,14 @@ def test_uploads_bucket_notifies_the_queue(dev: SynthResult) -> None:
         {"queueArn": events.state["arn"], "events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}
     ]
     assert "lambdaFunctions" not in notification.inputs
-    policy = dev.one("aws:sqs/queuePolicy:QueuePolicy")
+    policy = dev.one(QUEUE_POLICY, "crosscloud-dev-indexer-events")
     assert policy.urn in notification.dependencies
 
 
 def test_only_the_uploads_bucket_of_this_account_may_send(dev: SynthResult) -> None:
     """The queue policy allows s3.amazonaws.com to send, from that bucket ARN and account only,
     and refuses any request without TLS."""
-    policy = dev.one("aws:sqs/queuePolicy:QueuePolicy")
+    policy = dev.one(QUEUE_POLICY, "crosscloud-dev-indexer-events")
     events, _ = _queues(dev)
     uploads = dev.one("aws:s3/bucket:Bucket", "crosscloud-dev-uploads")
     assert policy.inputs["queueUrl"] == events.state["url"]

@@ -18,8 +18,8 @@ def test_no_nat_or_internet_gateway_by_default(dev: SynthResult) -> None:
     assert "routes" not in table.inputs
 
 
-def test_endpoints_reach_s3_dynamodb_and_secrets_manager(dev: SynthResult) -> None:
-    """Gateway endpoints on the private route table; Secrets Manager through private DNS."""
+def test_endpoints_reach_s3_dynamodb_secrets_manager_and_sns(dev: SynthResult) -> None:
+    """Gateway endpoints on the private route table; Secrets Manager and SNS through private DNS."""
     table = dev.one("aws:ec2/routeTable:RouteTable")
     endpoints = {e.inputs["serviceName"]: e for e in dev.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
     assert sorted(endpoints) == [
@@ -139,3 +139,13 @@ def test_database_admits_the_functions_and_sends_nothing(dev: SynthResult) -> No
     assert ingress["securityGroups"] == [functions.id]
     assert (ingress["protocol"], ingress["fromPort"], ingress["toPort"]) == ("tcp", 5432, 5432)
     assert database.inputs["egress"] == []
+
+
+def test_the_endpoints_rule_names_every_interface_service(dev: SynthResult) -> None:
+    """The egress rule to the interface endpoints says which services are behind them."""
+    (rule,) = [
+        r
+        for r in dev.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        if r.name.endswith("-functions-to-endpoints")
+    ]
+    assert rule.inputs["description"] == "HTTPS to the interface endpoints (secretsmanager, sns)"

@@ -126,6 +126,8 @@ def test_the_topic_is_encrypted_and_subscribes_each_report_email() -> None:
     [
         ("30 7 * * 5", "Europe/Paris", "cron(30 7 ? * FRI *)"),
         ("0 23 * * SUN", "UTC", "cron(0 23 ? * SUN *)"),
+        # A valid zone without a slash, once refused by a pattern.
+        ("0 6 * * 1", "GMT", "cron(0 6 ? * MON *)"),
     ],
 )
 def test_the_schedule_comes_from_config(schedule: str, zone: str, expected: str) -> None:

@@ -862,3 +862,50 @@ def test_security_group_rules_are_claimed_untagged_then_managed_by_tag(boot: Syn
     assert "arn:aws:ec2:*:123456789012:security-group-rule/*" in managed["Resource"]
     describe = _statement(boot, "github-aws-deploy-network", "Ec2Describe")
     assert "ec2:DescribeSecurityGroupRules" in describe["Action"]
+
+
+def test_event_source_mapping_reads_and_tags_only_the_stacks_tagged_ones(boot: SynthResult) -> None:
+    """Mappings take aws:ResourceTag/aws:RequestTag: reads and tags go by the project tag."""
+    mappings = ["arn:aws:lambda:*:123456789012:event-source-mapping:*"]
+    tags = _statement(boot, "github-aws-deploy-compute", "EventSourceMappingTags")
+    assert tags["Action"] == [
+        "lambda:GetEventSourceMapping",
+        "lambda:ListTags",
+        "lambda:TagResource",
+        "lambda:UntagResource",
+    ]
+    assert tags["Resource"] == mappings
+    assert tags["Condition"] == {"StringEquals": {"aws:ResourceTag/project": "crosscloud"}}
+    on_create = _statement(boot, "github-aws-deploy-compute", "EventSourceMappingTagOnCreate")
+    assert on_create["Action"] == ["lambda:TagResource"]
+    assert on_create["Resource"] == mappings
+    assert on_create["Condition"] == {
+        "StringEquals": {"aws:RequestTag/project": "crosscloud"},
+        "Null": {"aws:ResourceTag/project": "true"},
+    }
+
+
+def test_function_roles_use_topic_keys_of_their_own_stack_only(
+    boot: SynthResult, synths: dict[str, SynthResult]
+) -> None:
+    """One boundary for dev and prod: the key's stack tag must be the role's own."""
+    statements = json.loads(
+        boot.one("aws:iam/policy:Policy", "github-aws-function-boundary").inputs["policy"]
+    )["Statement"]
+    (keys,) = [s for s in statements if s["Sid"] == "FunctionTopicKeys"]
+    assert keys["Condition"] == {
+        "StringEquals": {
+            "aws:ResourceTag/project": "crosscloud",
+            "aws:ResourceTag/stack": "${aws:PrincipalTag/stack}",
+        }
+    }
+    # Both sides carry the tag: every role and key comes from a provider tagging the stack.
+    for stack in ("dev", "prod"):
+        providers = {
+            p.urn: json.loads(p.inputs["defaultTags"])["tags"]
+            for p in synths[stack].of_type("pulumi:providers:aws")
+        }
+        for type_ in ("aws:iam/role:Role", "aws:kms/key:Key"):
+            for resource in synths[stack].of_type(type_):
+                tags = providers[resource.provider.rsplit("::", 1)[0]]
+                assert tags["stack"] == stack, resource.name

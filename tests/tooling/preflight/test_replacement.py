@@ -64,3 +64,9 @@ def test_entries_name_their_source() -> None:
     for type_, spec in replacement.STATEFUL.items():
         assert spec.source.startswith(("hashicorp/", "GoogleCloudPlatform/")), type_
         assert set(spec.routine) <= set(spec.replace_inputs), type_
+
+
+def test_a_subscription_is_replaced_by_its_address() -> None:
+    """An e-mail subscription's endpoint, protocol and topic replace it (a new confirmation)."""
+    spec = replacement.STATEFUL["aws:sns/topicSubscription:TopicSubscription"]
+    assert set(spec.replace_inputs) == {"endpoint", "protocol", "topic"}
