@@ -36,7 +36,7 @@ KEY_PATTERN = rf"^{_SEGMENT}(?:/{_SEGMENT})*$"
 PREFIX_PATTERN = rf"^{_SEGMENT}(?:/{_SEGMENT})*/?$"
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 # An ISO week: the year, "-W" and a week number 01-53. Whether a year has a week 53 is
-# the calendar's business: the route answers 400 for 2026-W53, which this pattern admits.
+# the calendar's business: 2025-W53 (or year 0000) matches, and simply has no report (404).
 PERIOD_PATTERN = r"^[0-9]{4}-W(?:0[1-9]|[1-4][0-9]|5[0-3])$"
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 # S3 and GCS both limit object names to 1024 bytes of UTF-8; JSON Schema counts

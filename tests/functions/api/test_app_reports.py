@@ -117,14 +117,22 @@ def test_a_period_without_a_report_is_404(cloud: Cloud) -> None:
 
 @pytest.mark.parametrize(
     "period",
-    ["2026-05", "2026W05", "2026-W5", "2026-W00", "2026-W54", "2025-W53", "26-W05", "2026-w05"],
+    ["2026-05", "2026W05", "2026-W5", "2026-W00", "2026-W54", "26-W05", "2026-w05", "2026-W05x"],
 )
-def test_a_period_that_is_no_iso_week_is_400(cloud: Cloud, period: str) -> None:
-    """Outside the pattern, or a week 53 the year does not have (2025 has 52): 400 on period."""
+def test_a_malformed_period_is_400(cloud: Cloud, period: str) -> None:
+    """Anything the contract's pattern refuses: 400 naming period."""
     response = cloud.client.post(f"/reports/{period}/link")
     assert response.status_code == 400
     assert response.json is not None
     assert (response.json["error"], response.json["field"]) == ("validation_error", "period")
+
+
+@pytest.mark.parametrize("period", ["2025-W53", "0000-W01"])
+def test_a_well_formed_week_the_calendar_lacks_is_404(cloud: Cloud, period: str) -> None:
+    """2025 has 52 ISO weeks and there is no year 0: the name is valid, no report can exist."""
+    response = cloud.client.post(f"/reports/{period}/link")
+    assert response.status_code == 404
+    assert response.json == {"error": "not_found", "message": f"there is no report for {period}"}
 
 
 def test_a_bad_link_body_is_400(cloud: Cloud) -> None:

@@ -7,7 +7,7 @@ from crosscloud_reports.store import ReportStore, StoredReport, iso_utc
 from flask import Blueprint, Response, jsonify
 
 from crosscloud_api import contract
-from crosscloud_api.exceptions import NotFoundError, ValidationError
+from crosscloud_api.exceptions import NotFoundError
 from crosscloud_api.routes import limits, services, settings
 from crosscloud_api.validation import json_body, path
 
@@ -55,12 +55,13 @@ def _reports() -> ReportStore:
 
 
 def _period(value: str) -> Period:
-    """The path's ISO week: the contract's pattern, then the calendar (2026-W53 does not exist)."""
+    """The path's ISO week; a well-formed name the calendar lacks (2025-W53) has no report."""
     checked = path(contract.PERIOD, value, "period", limits())
     try:
         return parse_period(checked)
     except PeriodError as exc:
-        raise ValidationError(f"period {checked} is not an ISO week", field="period") from exc
+        # The contract's pattern admits it, so it is not a bad request: nothing is there.
+        raise NotFoundError(f"there is no report for {checked}") from exc
 
 
 def _summary(report: StoredReport) -> dict[str, object]:
