@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 import flask
 import functions_framework
 from crosscloud_logging import configure_logging
-from crosscloud_report.exceptions import PeriodError
-from crosscloud_report.period import requested_period
 from crosscloud_report.run import ReportDeps, run_report
 from crosscloud_report.settings import ReportSettings
 from crosscloud_report.wiring import build_deps
+from crosscloud_reports.exceptions import PeriodError
+from crosscloud_reports.period import requested_period
 
 
 @functools.cache

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crosscloud_logging import configure_logging, request_id_var
-from crosscloud_report.period import requested_period
 from crosscloud_report.run import ReportDeps, run_report
 from crosscloud_report.settings import ReportSettings
 from crosscloud_report.wiring import build_deps
+from crosscloud_reports.period import requested_period
 
 
 @functools.cache

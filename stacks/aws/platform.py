@@ -224,6 +224,8 @@ class AwsPlatform(pulumi.ComponentResource):
         prefix = settings.resource_prefix()
         functions = settings.functions
         uploads_objects = pulumi.Output.concat(self.uploads.arn, "/*")
+        # The report function's files: the API lists them and signs links to them.
+        report_objects = pulumi.Output.concat(self.reports.arn, "/reports/*")
         self.api_function = LambdaFunction(
             f"{prefix}-api",
             LambdaFunctionArgs(
@@ -244,6 +246,7 @@ class AwsPlatform(pulumi.ComponentResource):
                 ),
                 environment={
                     "STORAGE_URL": pulumi.Output.concat("s3://", self.uploads.name),
+                    "REPORTS_URL": pulumi.Output.concat("s3://", self.reports.name),
                     "DB_SECRET_ARN": self.database.secret_arn,
                     "DB_HOST": self.database.address,
                     "DB_PORT": self.database.port.apply(str),
@@ -263,6 +266,17 @@ class AwsPlatform(pulumi.ComponentResource):
                     ),
                     Statement(
                         sid="ListUploads", actions=["s3:ListBucket"], resources=[self.uploads.arn]
+                    ),
+                    # Read only, and only under reports/: the links it signs for GET
+                    # /reports/{period}/link can serve nothing else of that bucket.
+                    Statement(
+                        sid="ReadReports", actions=["s3:GetObject"], resources=[report_objects]
+                    ),
+                    Statement(
+                        sid="ListReports",
+                        actions=["s3:ListBucket"],
+                        resources=[self.reports.arn],
+                        conditions={"StringLike": {"s3:prefix": ["reports/*"]}},
                     ),
                 ],
             ),

@@ -165,6 +165,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 account_id=runtime_account_id(prefix),
                 project=gcp.project,
                 uploads_bucket=self.uploads.name,
+                reports_bucket=self.reports.name,
                 secret_ids={key: s.secret.id for key, s in self.app_secrets.stored.items()},
                 sql_instance_name=self.database.instance_name,
             ),
@@ -198,6 +199,7 @@ class GcpPlatform(pulumi.ComponentResource):
                 ingress=gcp.ingress,
                 environment={
                     "STORAGE_URL": self.uploads.url,
+                    "REPORTS_URL": self.reports.url,
                     "CLOUD_SQL_INSTANCE": self.database.connection_name,
                     "CLOUD_SQL_IP_TYPE": "PUBLIC",
                     "DB_NAME": self.database.database_name,

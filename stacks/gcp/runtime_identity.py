@@ -27,6 +27,8 @@ class RuntimeIdentityArgs:
     account_id: str
     project: str
     uploads_bucket: pulumi.Input[str]
+    # The report function's bucket: the API lists it and signs links to its files.
+    reports_bucket: pulumi.Input[str]
     # Secret resource ids (``projects/<p>/secrets/<id>``) by app secret name.
     secret_ids: Mapping[str, pulumi.Input[str]]
     sql_instance_name: pulumi.Input[str]
@@ -53,6 +55,8 @@ class RuntimeIdentity(pulumi.ComponentResource):
 
     - ``roles/storage.objectUser`` on the uploads bucket only: read, write,
       list and delete objects, but not change the bucket or its IAM policy.
+    - ``roles/storage.objectViewer`` on the reports bucket only: get and list
+      the report files (``GET /reports``, links), never write them.
     - ``roles/secretmanager.secretAccessor`` on each of its secrets only.
     - ``roles/cloudsql.client`` and ``roles/cloudsql.instanceUser``: project
       roles, conditioned on this stack's instance, plus a database user for
@@ -80,6 +84,13 @@ class RuntimeIdentity(pulumi.ComponentResource):
             f"{name}-uploads-objects",
             bucket=args.uploads_bucket,
             role="roles/storage.objectUser",
+            member=self.member,
+            opts=child,
+        )
+        gcp.storage.BucketIAMMember(
+            f"{name}-reports-objects",
+            bucket=args.reports_bucket,
+            role="roles/storage.objectViewer",
             member=self.member,
             opts=child,
         )

@@ -327,7 +327,8 @@ def test_api_lambda_archive_imports_from_the_archive_alone(tmp_path: Path) -> No
         "api", architecture=host, python_version=python, out_dir=tmp_path, cache_dir=DEPS_CACHE
     )
     loaded = _import_from_archive(built.path, "lambda_handler", tmp_path, "-S")
-    assert {"lambda_handler", "crosscloud_api.app", "crosscloud_logging"} <= loaded
+    assert {"lambda_handler", "crosscloud_api.app", "crosscloud_logging",
+            "crosscloud_api.routes.reports", "crosscloud_reports.store"} <= loaded  # fmt: skip
 
 
 def test_report_archive_borrows_the_api_storage_without_flask(tmp_path: Path) -> None:
@@ -337,7 +338,8 @@ def test_report_archive_borrows_the_api_storage_without_flask(tmp_path: Path) ->
     assert {"main.py", "report_handler.py", "requirements.txt", "crosscloud_report/run.py",
             "crosscloud_api/storage/s3.py", "crosscloud_api/storage/gcs.py",
             "crosscloud_api/database.py", "crosscloud_api/channels.py",
-            "crosscloud_logging/__init__.py"} <= names  # fmt: skip
+            "crosscloud_logging/__init__.py", "crosscloud_reports/store.py",
+            "crosscloud_reports/period.py", "crosscloud_reports/links.py"} <= names  # fmt: skip
     assert not {"crosscloud_api/__init__.py", "crosscloud_api/app.py"} & names
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(built.path) as zf:

@@ -185,6 +185,7 @@ class LocalCloud:
         gcp_env = {
             **gcp.emulator_env(gcs_url),
             "STORAGE_URL": f"gs://{resources.gcs_bucket}",
+            "REPORTS_URL": f"gs://{resources.gcs_reports_bucket}",
             "GOOGLE_APPLICATION_CREDENTIALS": str(gcp.write_signing_key(self.config.state_dir)),
             "DATABASE_URL": database_urls["gcp"],
             # Cloud Functions puts the source directory (shared packages included) on the

@@ -117,7 +117,7 @@ def child(out: Path, period: str | None) -> None:
     settings_module = importlib.import_module("crosscloud_report.settings")
     wiring = importlib.import_module("crosscloud_report.wiring")
     runner = importlib.import_module("crosscloud_report.run")
-    periods = importlib.import_module("crosscloud_report.period")
+    periods = importlib.import_module("crosscloud_reports.period")
     logging = importlib.import_module("crosscloud_logging")
     settings = settings_module.ReportSettings.from_env(os.environ)
     logging.configure_logging(settings.log_level)

@@ -9,7 +9,7 @@ from crosscloud_logging import configure_logging, emit, get_logger, request_id_v
 from flask import Flask, Response, g, request
 
 from crosscloud_api import error_handlers
-from crosscloud_api.routes import channels, files, health, openapi
+from crosscloud_api.routes import channels, files, health, openapi, reports
 from crosscloud_api.services import LazyServices, Services
 from crosscloud_api.settings import Settings
 
@@ -27,7 +27,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions[EXTENSION] = services or LazyServices(settings)
     app.extensions["crosscloud.settings"] = settings
-    for blueprint in (health.bp, channels.bp, files.bp, openapi.bp):
+    for blueprint in (health.bp, channels.bp, files.bp, reports.bp, openapi.bp):
         app.register_blueprint(blueprint)
     error_handlers.register(app)
     app.before_request(_start_request)

@@ -35,6 +35,9 @@ URL_PATTERN = rf"^https?://[^/?#{_CONTROL}{_SPACE}]+(?:[/?#]{_VISIBLE}*)?$"
 KEY_PATTERN = rf"^{_SEGMENT}(?:/{_SEGMENT})*$"
 PREFIX_PATTERN = rf"^{_SEGMENT}(?:/{_SEGMENT})*/?$"
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+# An ISO week: the year, "-W" and a week number 01-53. Whether a year has a week 53 is
+# the calendar's business: 2025-W53 (or year 0000) matches, and simply has no report (404).
+PERIOD_PATTERN = r"^[0-9]{4}-W(?:0[1-9]|[1-4][0-9]|5[0-3])$"
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 # S3 and GCS both limit object names to 1024 bytes of UTF-8; JSON Schema counts
 # characters, so the byte limit is stated beside maxLength as an extension.
@@ -300,6 +303,7 @@ KEY = Text(
 PREFIX = Text(1024, PREFIX_PATTERN, "a key prefix (key rules; may end with '/')", max_bytes=1024)
 CURSOR = Text(8192, CURSOR_PATTERN, "the next_cursor of the previous page, unchanged")
 EXPIRES_IN = Integer(1, MAX_LINK_SECONDS, "the link's lifetime in seconds")
+PERIOD = Text(8, PERIOD_PATTERN, "an ISO week such as 2026-W05", min_length=8)
 MEDIA_TYPE = MediaType()
 CONTENT = Base64Content()
 
@@ -319,6 +323,9 @@ UPLOAD_JSON = Body(
 # The file part's own Content-Type counts when the content_type field is absent.
 UPLOAD_FORM = Body({"key": KEY, "content_type": MEDIA_TYPE}, frozenset({"key"}))
 DOWNLOAD_LINK = Body({"expires_in": EXPIRES_IN})
+# A report's links live at most as long as the signing credentials allow (one hour on
+# AWS, see crosscloud_reports.links), so the answer states the lifetime it granted.
+REPORT_LINK = Body({"expires_in": EXPIRES_IN})
 UPLOAD_LINK = Body(
     {"content_type": MEDIA_TYPE, "expires_in": EXPIRES_IN}, frozenset({"content_type"})
 )

@@ -9,6 +9,8 @@ from crosscloud_api.settings import Settings
 from crosscloud_api.storage import ObjectStore, open_store
 
 if TYPE_CHECKING:  # the database layer loads on the first request that needs it
+    from crosscloud_reports.store import ReportStore
+
     from crosscloud_api.channels import ChannelRepository
 
 T = TypeVar("T")
@@ -27,6 +29,11 @@ class Backends(Protocol):
         """The channels table."""
         ...
 
+    @property
+    def reports(self) -> "ReportStore | None":
+        """The report function's files; None when the deployment keeps no reports."""
+        ...
+
 
 @dataclass(frozen=True)
 class Services:
@@ -34,6 +41,7 @@ class Services:
 
     store: ObjectStore
     channels: "ChannelRepository"
+    reports: "ReportStore | None" = None
 
 
 class LazyServices:
@@ -60,6 +68,11 @@ class LazyServices:
         """The channels repository; its engine is created on its first query."""
         return self._once("channels", self._channels)
 
+    @property
+    def reports(self) -> "ReportStore | None":
+        """The reports bucket of ``REPORTS_URL`` (None when unset), read like the files."""
+        return self._once("reports", self._reports)
+
     def _store(self) -> ObjectStore:
         """Pick S3 or GCS; only now is that cloud's storage module imported."""
         return open_store(self._settings.storage_url, self._settings.signed_url_endpoint)
@@ -71,6 +84,15 @@ class LazyServices:
 
         database = self._settings.database
         return ChannelRepository(lambda: open_database(database))
+
+    def _reports(self) -> "ReportStore | None":
+        """The shared report store over the reports bucket; built when a reports route asks."""
+        reports_url = self._settings.reports_url
+        if reports_url is None:
+            return None
+        from crosscloud_reports.store import ReportStore
+
+        return ReportStore(open_store(reports_url, self._settings.signed_url_endpoint))
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
         """``build()`` the first time ``name`` is asked for, once even under concurrent requests."""

@@ -76,14 +76,21 @@ class Settings:
     # Where GCS signed URLs point; None means storage.googleapis.com. Set to the
     # emulator's address locally so links work against it.
     signed_url_endpoint: str | None = None
+    # The bucket the report function writes to (same cloud as STORAGE_URL); None when
+    # this deployment keeps no reports, and the /reports routes answer 404.
+    reports_url: str | None = None
 
     def __post_init__(self) -> None:
-        """Reject a storage URL that names neither an S3 nor a GCS bucket."""
-        scheme, _, bucket = self.storage_url.partition("://")
-        if scheme not in ("s3", "gs") or not bucket or "/" in bucket:
-            raise SettingsError(
-                f"STORAGE_URL must look like s3://bucket or gs://bucket, got {self.storage_url!r}"
-            )
+        """Reject a storage or reports URL that names neither an S3 nor a GCS bucket."""
+        scheme = _bucket_scheme("STORAGE_URL", self.storage_url)
+        reports = self.reports_url
+        if reports is not None and _bucket_scheme("REPORTS_URL", reports) != scheme:
+            raise SettingsError(f"REPORTS_URL must be a {scheme}:// bucket like STORAGE_URL")
+
+    @property
+    def scheme(self) -> str:
+        """``s3`` or ``gs``: the cloud whose storage the API uses."""
+        return self.storage_url.partition("://")[0]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -93,6 +100,7 @@ class Settings:
             database=database_from_env(env),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             signed_url_endpoint=_emulator_url(env.get("STORAGE_EMULATOR_HOST")),
+            reports_url=env.get("REPORTS_URL", "").strip() or None,
         )
 
 
@@ -126,6 +134,14 @@ def database_from_env(env: Mapping[str, str]) -> DatabaseConfig:
             iam_auth=iam_auth,
         )
     raise SettingsError("set one of DATABASE_URL, DB_SECRET_ARN or CLOUD_SQL_INSTANCE")
+
+
+def _bucket_scheme(key: str, url: str) -> str:
+    """The scheme of ``s3://bucket`` or ``gs://bucket``; anything else names ``key``."""
+    scheme, _, bucket = url.partition("://")
+    if scheme not in ("s3", "gs") or not bucket or "/" in bucket:
+        raise SettingsError(f"{key} must look like s3://bucket or gs://bucket, got {url!r}")
+    return scheme
 
 
 def _emulator_url(host: str | None) -> str | None:

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from crosscloud_report.period import Period
+from crosscloud_reports.period import Period
 
 LARGEST_COUNT = 10
 UNKNOWN_TYPE = "application/octet-stream"

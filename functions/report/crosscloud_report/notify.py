@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from crosscloud_api.exceptions import BackendUnavailableError
+from crosscloud_reports.store import Link
 
 from crosscloud_report.content import Report
-from crosscloud_report.store import Link
 
 # SNS e-mail subjects: at most 100 printable ASCII characters.
 SUBJECT_MAX = 100

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from crosscloud_reports.period import Period
+from crosscloud_reports.store import ReportStore
+
 from crosscloud_report.content import ChannelTotals, IndexedObject, build_report
 from crosscloud_report.notify import Announcement, Notifier
-from crosscloud_report.period import Period
 from crosscloud_report.render import render
-from crosscloud_report.store import ReportStore
 
 
 class ObjectSource(Protocol):

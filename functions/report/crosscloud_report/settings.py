@@ -4,8 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crosscloud_api.settings import DatabaseConfig, database_from_env
-
-from crosscloud_report.exceptions import ReportSettingsError
+from crosscloud_reports.exceptions import ReportSettingsError
 
 
 @dataclass(frozen=True)

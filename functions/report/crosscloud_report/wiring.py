@@ -5,13 +5,13 @@ from typing import Any
 from crosscloud_api.database import open_database
 from crosscloud_api.storage import open_store
 from crosscloud_logging import get_logger
+from crosscloud_reports.links import link_seconds
+from crosscloud_reports.store import ReportStore
 
-from crosscloud_report.links import link_seconds
 from crosscloud_report.notify import LogNotifier, Notifier, PubSubNotifier, SnsNotifier
 from crosscloud_report.run import ObjectSource, ReportDeps
 from crosscloud_report.settings import ReportSettings
 from crosscloud_report.sources import BucketListing, ChannelTotalsQuery, DynamoDbIndex
-from crosscloud_report.store import ReportStore
 
 
 def build_deps(settings: ReportSettings, clients: dict[str, Any] | None = None) -> ReportDeps:

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import functions_framework
 import lambda_handler
 import pytest
+import requests
 from crosscloud_api.settings import MAX_INLINE_UPLOAD_BYTES, MAX_REQUEST_BYTES
 
 from tooling.local_cloud.gcp import create_bucket, emulator_env, write_signing_key
@@ -59,11 +60,14 @@ def clouds(
         for name, value in shared.items():
             env.setenv(name, value)
         env.setenv("STORAGE_URL", f"s3://{s3_bucket}")
+        # Reports share the files bucket here, so the requests below can lay one out.
+        env.setenv("REPORTS_URL", f"s3://{s3_bucket}")
         env.setenv("DATABASE_URL", f"sqlite:///{state / 'aws.db'}")
         lambda_handler.wsgi_handler.cache_clear()
         aws = _lambda_sender()
         assert aws("GET", "/health", b"", {})[0] == 200  # builds the app from this environment
         env.setenv("STORAGE_URL", f"gs://{gcs_bucket}")
+        env.setenv("REPORTS_URL", f"gs://{gcs_bucket}")
         env.setenv("DATABASE_URL", f"sqlite:///{state / 'gcp.db'}")
         source = Path(lambda_handler.__file__).with_name("main.py")
         gcp = _framework_sender(functions_framework.create_app(target="api", source=str(source)))
@@ -115,6 +119,8 @@ def _upload(key: str, data: bytes = TEXT, content_type: str = "text/plain") -> b
 
 JSON = {"Content-Type": "application/json"}
 CHANNEL = json.dumps({"id": "both", "name": "Both", "url": "https://example.com"}).encode()
+REPORT_CSV = _upload("reports/2026/W05/uploads-2026-W05.csv", b"day,count\n", "text/csv")
+MANIFEST = _upload("reports/2026/W05/manifest.json", b"{}", "application/json")
 TOO_BIG = _upload("big.bin", b"\0" * (MAX_INLINE_UPLOAD_BYTES + 1), "application/pdf")
 REQUESTS: list[tuple[str, str, bytes, dict[str, str]]] = [
     ("GET", "/health", b"", {}),
@@ -147,6 +153,19 @@ REQUESTS: list[tuple[str, str, bytes, dict[str, str]]] = [
     ("DELETE", "/files/" + quote("docs/a file.txt"), b"", {}),
     ("DELETE", "/files/" + quote("docs/a file.txt"), b"", {}),
     ("DELETE", "/channels/both", b"", {}),
+    # Reports: a period counts once its manifest exists. Link lifetimes above an hour
+    # differ by design (AWS caps them at the role session), so only 600 s is compared.
+    ("GET", "/reports", b"", {}),
+    ("POST", "/files", REPORT_CSV, JSON),
+    ("POST", "/reports/2026-W05/link", b"", {}),
+    ("POST", "/files", MANIFEST, JSON),
+    ("GET", "/reports", b"", {}),
+    ("POST", "/reports/2026-W05/link", b'{"expires_in": 600}', JSON),
+    ("POST", "/reports/2026-W04/link", b"", {}),
+    ("POST", "/reports/2025-W53/link", b"", {}),
+    ("POST", "/reports/2026-05/link", b"", {}),
+    ("POST", "/reports/2026-W05/link", b'{"expires_in": 0}', JSON),
+    ("GET", "/reports/2026-W05/link", b"", {}),
     ("GET", "/nowhere", b"", {}),
     ("GET", "/robots.txt", b"", {}),
     ("PATCH", "/channels", b"", {}),
@@ -200,3 +219,25 @@ def test_etag_is_the_contents_md5_on_both_clouds(clouds: dict[str, Send]) -> Non
         assert stored["etag"] == meta["etag"] == md5
         assert {item["etag"] for item in listed} == {md5}
         assert {item["content_type"] for item in listed} == {None}
+
+
+def test_report_links_download_the_files_on_both_clouds(clouds: dict[str, Send]) -> None:
+    """Configured from REPORTS_URL, each cloud lists the report and its links serve the bytes."""
+    data = b"day,count\n2026-03-02,7\n"
+    for cloud, send in clouds.items():
+        send("POST", "/files", _upload("reports/2026/W10/uploads.csv", data, "text/csv"), JSON)
+        send(
+            "POST",
+            "/files",
+            _upload("reports/2026/W10/manifest.json", b"{}", "application/json"),
+            JSON,
+        )
+        listed = json.loads(send("GET", "/reports", b"", {})[2])["items"]
+        assert {"period": "2026-W10", "files": ["uploads.csv"]} in [
+            {k: item[k] for k in ("period", "files")} for item in listed
+        ], cloud
+        status, _, raw = send("POST", "/reports/2026-W10/link", b"", {})
+        assert status == 200, (cloud, raw)
+        (link,) = json.loads(raw)["links"]
+        downloaded = requests.get(link["url"], timeout=10)
+        assert (downloaded.status_code, downloaded.content) == (200, data), cloud

@@ -25,7 +25,7 @@ def test_document_matches_the_url_map(app: Flask, client: FlaskClient) -> None:
         if method != "parameters"
     }
     assert documented == served
-    assert len(served) == 14
+    assert len(served) == 16
 
 
 def test_document_states_the_deployed_limits(client: FlaskClient) -> None:

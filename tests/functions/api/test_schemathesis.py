@@ -94,7 +94,7 @@ def api(
     """One entry point on one database, configured from its environment."""
     cloud, database = request.param
     state = tmp_path_factory.mktemp(f"{cloud}-{database}")
-    bucket = f"fuzz-{uuid.uuid4().hex[:12]}"
+    bucket, reports = (f"fuzz-{uuid.uuid4().hex[:12]}" for _ in range(2))
     if database == "sqlite":
         database_url = f"sqlite:///{state / 'channels.db'}"
     else:
@@ -113,10 +113,12 @@ def api(
         if cloud == "aws":
             import boto3
 
-            boto3.client("s3").create_bucket(
-                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-            )
+            for name in (bucket, reports):
+                boto3.client("s3").create_bucket(
+                    Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+                )
             env.setenv("STORAGE_URL", f"s3://{bucket}")
+            env.setenv("REPORTS_URL", f"s3://{reports}")
             import os
 
             app = create_app(Settings.from_env(os.environ))
@@ -124,7 +126,9 @@ def api(
             _close_database(app)
         else:
             create_bucket(gcs_endpoint, bucket)
+            create_bucket(gcs_endpoint, reports)
             env.setenv("STORAGE_URL", f"gs://{bucket}")
+            env.setenv("REPORTS_URL", f"gs://{reports}")
             source = Path(lambda_handler.__file__).with_name("main.py")
             framework = functions_framework.create_app(target="api", source=str(source))
             yield framework
@@ -187,7 +191,8 @@ def test_every_operation_and_link_keeps_the_contract(api_schema: Any) -> None:
         ):
             problems.append(f"{type(event).__name__}: {getattr(event, 'value', None) or event}")
     assert not problems, "\n\n".join(problems)
-    assert {"POST /channels", "PUT /channels/{channel_id}", "POST /files"} <= operations
+    assert {"POST /channels", "PUT /channels/{channel_id}", "POST /files", "GET /reports",
+            "POST /reports/{period}/link"} <= operations  # fmt: skip
 
 
 def _failures(recorder: Any) -> list[str]:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from crosscloud_api.storage.s3 import S3Store
 from crosscloud_report.content import ChannelTotals, IndexedObject
-from crosscloud_report.period import Period
-from crosscloud_report.store import ReportStore
+from crosscloud_reports.period import Period
+from crosscloud_reports.store import ReportStore
 
 REPORT_DIR = Path(__file__).resolve().parents[3] / "functions" / "report"
 REGION_CONFIG = {"LocationConstraint": "eu-west-1"}

@@ -13,7 +13,7 @@ import pytest
 import requests
 from crosscloud_report.content import build_report
 from crosscloud_report.notify import Announcement, PubSubNotifier
-from crosscloud_report.store import Link
+from crosscloud_reports.store import Link
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
 

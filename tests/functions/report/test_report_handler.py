@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import report_handler
 import requests
-from crosscloud_report.period import last_complete_week
+from crosscloud_reports.period import last_complete_week
 
 from .conftest import REGION_CONFIG
 

@@ -9,10 +9,10 @@ import requests
 from crosscloud_api.exceptions import BackendUnavailableError
 from crosscloud_api.storage.s3 import S3Store
 from crosscloud_report.content import build_report
-from crosscloud_report.exceptions import ReportNotFoundError
-from crosscloud_report.period import Period
 from crosscloud_report.render import render
-from crosscloud_report.store import ReportStore
+from crosscloud_reports.exceptions import ReportNotFoundError
+from crosscloud_reports.period import Period
+from crosscloud_reports.store import ReportStore
 
 from .conftest import KNOWN_CHANNELS, KNOWN_OBJECTS, WEEK
 

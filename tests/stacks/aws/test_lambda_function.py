@@ -138,6 +138,7 @@ def test_api_environment_points_at_this_stacks_resources(dev: SynthResult) -> No
     variables = dev.one(FUNCTION, "crosscloud-dev-api").inputs["environment"]["variables"]
     db = dev.one("aws:rds/instance:Instance")
     assert variables["STORAGE_URL"] == f"s3://{dev.outputs['aws']['uploadsBucket']}"
+    assert variables["REPORTS_URL"] == f"s3://{dev.outputs['aws']['reportsBucket']}"
     assert variables["DB_SECRET_ARN"] == db.state["masterUserSecrets"][0]["secretArn"]
     assert variables["DB_HOST"] == db.state["address"]
     assert variables["DB_NAME"] == "channels"
@@ -152,10 +153,12 @@ def test_api_environment_does_not_name_the_object_index(dev: SynthResult) -> Non
 
 
 def test_api_role_grants_exactly_what_the_api_needs(dev: SynthResult) -> None:
-    """Secret read, object CRUD on uploads, own logs, its own ENIs; nothing else (no DynamoDB)."""
+    """Secret read, object CRUD on uploads, read of reports/, own logs, its ENIs; nothing else."""
     api = dev.one(FUNCTION, "crosscloud-dev-api")
-    grants = _grants(_policy(dev, api))
+    statements = _policy(dev, api)
+    grants = _grants(statements)
     uploads = dev.one("aws:s3/bucket:Bucket", "crosscloud-dev-uploads").state["arn"]
+    reports = dev.one("aws:s3/bucket:Bucket", "crosscloud-dev-reports").state["arn"]
     secret = dev.outputs["aws"]["databaseSecretArn"]
     log_group = next(
         g.state["arn"]
@@ -167,15 +170,18 @@ def test_api_role_grants_exactly_what_the_api_needs(dev: SynthResult) -> None:
         "logs:PutLogEvents": [f"{log_group}:*"],
         "secretsmanager:DescribeSecret": [secret],
         "secretsmanager:GetSecretValue": [secret],
-        "s3:GetObject": [f"{uploads}/*"],
+        "s3:GetObject": [f"{uploads}/*", f"{reports}/reports/*"],
         "s3:PutObject": [f"{uploads}/*"],
         "s3:DeleteObject": [f"{uploads}/*"],
-        "s3:ListBucket": [uploads],
+        "s3:ListBucket": [uploads, reports],
         "ec2:DescribeNetworkInterfaces": ["*"],
         "ec2:DescribeSubnets": ["*"],
     }
     for action, resources in expected.items():
         assert grants.pop(action) == resources, action
+    # Listing the reports bucket is limited to the report function's prefix.
+    (listing,) = [s for s in statements if s["Resource"] == [reports]]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["reports/*"]}}
     # The API never touches the object index: no DynamoDB action at all.
     assert not [action for action in grants if action.startswith("dynamodb:")]
     # What remains is ENI management, scoped to network interfaces, its subnets and group.

@@ -103,7 +103,9 @@ def test_environment_points_at_this_stacks_resources(stack: SynthResult) -> None
     uploads = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-uploads")
     instance = stack.one("gcp:sql/databaseInstance:DatabaseInstance")
     user = stack.one("gcp:sql/user:User", f"crosscloud-{stack.stack}-api-db-user")
+    reports = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-reports")
     assert env["STORAGE_URL"] == f"gs://{uploads.state['name']}"
+    assert env["REPORTS_URL"] == f"gs://{reports.state['name']}"
     assert env["CLOUD_SQL_INSTANCE"] == instance.state["connectionName"]
     assert env["CLOUD_SQL_IP_TYPE"] == "PUBLIC"
     assert env["DB_NAME"] == stack.one("gcp:sql/database:Database").inputs["name"]
@@ -125,6 +127,7 @@ def test_function_settings_accept_the_deployed_environment(
     env |= {entry["key"]: "secret-value" for entry in config["secretEnvironmentVariables"]}
     settings = settings_module.Settings.from_env(env)
     assert settings.storage_url == env["STORAGE_URL"]
+    assert settings.reports_url == env["REPORTS_URL"]
     assert settings.database.instance == env["CLOUD_SQL_INSTANCE"]
     assert settings.database.user == env["DB_USER"]
     assert settings.database.name == env["DB_NAME"]

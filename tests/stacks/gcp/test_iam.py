@@ -45,6 +45,7 @@ def test_roles_are_exactly_the_needed_ones(stack: SynthResult, account_email: Ac
     assert roles == Counter(
         {
             "roles/storage.objectUser": 1,
+            "roles/storage.objectViewer": 1,
             "roles/secretmanager.secretAccessor": len(
                 stack.of_type("gcp:secretmanager/secret:Secret")
             ),
@@ -96,18 +97,22 @@ def test_no_service_account_is_created_or_re_granted(stack: SynthResult) -> None
     assert not stack.of_type("gcp:serviceaccount/iAMMember:IAMMember")
 
 
-def test_object_access_only_on_the_uploads_bucket(
+def test_object_access_only_on_the_uploads_and_reports_buckets(
     stack: SynthResult, account_email: AccountEmail
 ) -> None:
-    """Read/write on uploads; nothing on the source bucket."""
+    """Read/write on uploads, read-only on reports (GET /reports, links); nothing on source."""
     uploads = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-uploads")
+    reports = stack.one("gcp:storage/bucket:Bucket", f"crosscloud-{stack.stack}-reports")
     member = f"serviceAccount:{account_email(stack, 'api')}"
-    (grant,) = [
-        g
+    grants = {
+        g.inputs["bucket"]: g.inputs["role"]
         for g in stack.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
         if g.inputs["member"] == member
-    ]
-    assert grant.inputs["bucket"] == uploads.state["name"]
+    }
+    assert grants == {
+        uploads.state["name"]: "roles/storage.objectUser",
+        reports.state["name"]: "roles/storage.objectViewer",
+    }
 
 
 def test_cloud_sql_roles_are_conditioned_on_this_instance(stack: SynthResult) -> None:

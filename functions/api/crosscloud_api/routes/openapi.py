@@ -47,6 +47,7 @@ def _paths(deployed: Limits) -> dict[str, Any]:
     """Every path the app serves."""
     channel_id = _path_param("channel_id", contract.CHANNEL_ID.schema(deployed))
     key = _path_param("key", contract.KEY.schema(deployed))
+    period = _path_param("period", contract.PERIOD.schema(deployed))
     channel_links = {
         "GetChannel": _link("getChannel", "channel_id", "$response.body#/id"),
         "ReplaceChannel": _link("replaceChannel", "channel_id", "$response.body#/id"),
@@ -126,6 +127,21 @@ def _paths(deployed: Limits) -> dict[str, Any]:
                 "uploadLink", "A time-limited PUT URL for files too large to upload inline",
                 {"200": _ok(_ref("Link"), "a signed PUT URL")}, 400, 404, 413, 415, 503,
                 body=_json_body(contract.UPLOAD_LINK, deployed),
+            ),
+        },
+        "/reports": {
+            "get": _op(
+                "listReports", "Every complete report, newest period first (404: none kept here)",
+                {"200": _ok(_ref("ReportList"), "the reports")}, 404, 503,
+            ),
+        },
+        "/reports/{period}/link": {
+            "parameters": [period],
+            "post": _op(
+                "reportLinks", "Fresh download URLs for a report's files "
+                "(at most one hour on AWS, where role credentials sign them)",
+                {"200": _ok(_ref("ReportLinks"), "signed GET URLs")}, 400, 404, 413, 415, 503,
+                body=_json_body(contract.REPORT_LINK, deployed, required=False),
             ),
         },
     }  # fmt: skip
@@ -310,7 +326,28 @@ SCHEMAS: dict[str, Any] = {
             "expires_at": _TIMESTAMP,
         }
     ),
-}
+    "Report": _closed(
+        {
+            "period": {"type": "string", "pattern": contract.PERIOD_PATTERN},
+            "files": {"type": "array", "items": {"type": "string"}},
+            "written_at": _TIMESTAMP,
+        }
+    ),
+    "ReportList": _closed({"items": {"type": "array", "items": _ref("Report")}}),
+    "ReportLinks": _closed(
+        {
+            "period": {"type": "string", "pattern": contract.PERIOD_PATTERN},
+            "expires_in": {"type": "integer", "minimum": 1},
+            "links": {
+                "type": "array",
+                "items": _closed(
+                    {"file": {"type": "string"}, "url": {"type": "string"},
+                     "expires_at": _TIMESTAMP}
+                ),
+            },
+        }
+    ),
+}  # fmt: skip
 
 
 @bp.get("/openapi.json")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from crosscloud_report.exceptions import PeriodError
+from crosscloud_reports.exceptions import PeriodError
 
 _NAME = re.compile(r"(\d{4})-?W(\d{2})")
 DAYS = 7

@@ -1,4 +1,4 @@
-"""The report's exceptions: one base class; the entry points decide what each means to a caller."""
+"""The reports' exceptions: one base class; the entry points decide what each means to a caller."""
 
 
 class ReportError(Exception):

@@ -1,8 +1,8 @@
 """Link expiry rules: never longer than the signing credentials allow."""
 
 import pytest
-from crosscloud_report.exceptions import ReportSettingsError
-from crosscloud_report.links import AWS_ROLE_LINK_SECONDS, GCS_V4_MAX_SECONDS, link_seconds
+from crosscloud_reports.exceptions import ReportSettingsError
+from crosscloud_reports.links import AWS_ROLE_LINK_SECONDS, GCS_V4_MAX_SECONDS, link_seconds
 
 
 def test_aws_links_are_capped_at_the_role_session() -> None:

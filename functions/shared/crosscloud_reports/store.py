@@ -1,4 +1,4 @@
-"""Report files in the reports bucket, through the API's ObjectStore (no second client layer).
+"""Report files in the reports bucket, through a function's object store (no second client layer).
 
 A run renders everything in memory first, then writes each file with a single
 request (S3 PutObject, a GCS single-part upload: an object appears whole or not
@@ -11,19 +11,73 @@ a final key and no half-announced report. A rerun rewrites the same keys.
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from crosscloud_api.storage import ObjectInfo, ObjectStore, SignedUrl
-from crosscloud_api.storage.model import iso_utc
-
-from crosscloud_report.exceptions import ReportError, ReportNotFoundError
-from crosscloud_report.period import Period, parse_period
-from crosscloud_report.render import ReportFile
+from crosscloud_reports.exceptions import ReportError, ReportNotFoundError
+from crosscloud_reports.period import Period, parse_period
 
 MANIFEST = "manifest.json"
 ROOT = "reports/"
 PAGE = 1000
+
+
+class StoredObject(Protocol):
+    """What a listing or a write says of one object (the API's ObjectInfo fits)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def etag(self) -> str: ...
+    @property
+    def last_modified(self) -> datetime: ...
+
+
+class ListingPage(Protocol):
+    """One page of a listing (the API's ObjectPage fits)."""
+
+    @property
+    def items(self) -> Sequence[StoredObject]: ...
+    @property
+    def next_cursor(self) -> str | None: ...
+
+
+class Signed(Protocol):
+    """A signed URL and when it stops working (the API's SignedUrl fits)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+class ReportObjects(Protocol):
+    """The part of an object store the reports need (the API's S3Store and GcsStore fit)."""
+
+    def list(self, prefix: str, limit: int, cursor: str | None) -> ListingPage:
+        """One page of objects under ``prefix``, ordered by key."""
+        ...
+
+    def put(self, key: str, data: bytes, content_type: str) -> StoredObject:
+        """Store ``data`` under ``key``."""
+        ...
+
+    def download_url(self, key: str, expires_in: int) -> Signed:
+        """A time-limited GET URL for one object."""
+        ...
+
+
+class ReportFile(Protocol):
+    """One rendered file to store: its name inside the period's prefix, type and bytes."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def data(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -52,8 +106,8 @@ class Link:
 class ReportStore:
     """The reports bucket, seen as periods and their files."""
 
-    def __init__(self, objects: ObjectStore) -> None:
-        """``objects`` is the API's store over the reports bucket."""
+    def __init__(self, objects: ReportObjects) -> None:
+        """``objects`` is an object store over the reports bucket."""
         self.objects = objects
 
     def write(
@@ -73,7 +127,7 @@ class ReportStore:
 
     def list_reports(self) -> list[StoredReport]:
         """Every complete report in the bucket, newest period first (listing only, no reads)."""
-        by_prefix: dict[str, list[ObjectInfo]] = {}
+        by_prefix: dict[str, list[StoredObject]] = {}
         for info in self._all(ROOT):
             prefix, _, _ = info.key.rpartition("/")
             by_prefix.setdefault(prefix + "/", []).append(info)
@@ -93,16 +147,16 @@ class ReportStore:
 
     def links(self, report: StoredReport, expires_in: int) -> list[Link]:
         """Download links for the files of ``report``."""
-        signed: list[tuple[str, SignedUrl]] = [
+        signed: list[tuple[str, Signed]] = [
             (key, self.objects.download_url(key, expires_in)) for key in report.keys
         ]
         return [Link(key, url.url, url.expires_at) for key, url in signed]
 
-    def _put(self, period: Period, name: str, data: bytes, content_type: str) -> ObjectInfo:
+    def _put(self, period: Period, name: str, data: bytes, content_type: str) -> StoredObject:
         """One file under the period's prefix, in one request."""
         return self.objects.put(period.prefix + name, data, content_type)
 
-    def _all(self, prefix: str) -> Iterator[ObjectInfo]:
+    def _all(self, prefix: str) -> Iterator[StoredObject]:
         """Every object under ``prefix``, page by page."""
         cursor: str | None = None
         while True:
@@ -113,7 +167,7 @@ class ReportStore:
             cursor = page.next_cursor
 
 
-def _complete(infos: Sequence[ObjectInfo]) -> StoredReport | None:
+def _complete(infos: Sequence[StoredObject]) -> StoredReport | None:
     """The report made of one period prefix's objects, if its manifest says it is complete."""
     manifest = next((i for i in infos if i.key.endswith("/" + MANIFEST)), None)
     if manifest is None:
@@ -127,3 +181,10 @@ def _complete(infos: Sequence[ObjectInfo]) -> StoredReport | None:
         return None
     keys = tuple(sorted(i.key for i in infos if i is not manifest))
     return StoredReport(period, keys, iso_utc(manifest.last_modified))
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO-8601 in UTC with a Z suffix, as the API writes times; naive means UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -7,7 +7,7 @@ variables without an expiry) and which AWS documents as not necessarily
 following the role's session duration. A role session lasts one hour by
 default (the role's ``max_session_duration``, which the stack leaves at 3600 s),
 so links are capped at one hour, and a newer link is always one call away
-(``fresh_links``; the API's ``POST /reports/{period}/link`` in a later step).
+(``fresh_links``, which the API's ``POST /reports/{period}/link`` calls).
 A link asked for longer is shortened, never promised longer than it can work.
 
 GCP: a V4 signed URL allows at most 7 days. The function signs through the
@@ -15,7 +15,7 @@ IAM signBlob API with its own service account (Google-managed keys, no key
 file), whose signatures stay valid for the whole 7 days.
 """
 
-from crosscloud_report.exceptions import ReportSettingsError
+from crosscloud_reports.exceptions import ReportSettingsError
 
 AWS_ROLE_LINK_SECONDS = 3600
 GCS_V4_MAX_SECONDS = 7 * 24 * 3600

@@ -3,8 +3,8 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from crosscloud_report.exceptions import PeriodError
-from crosscloud_report.period import Period, last_complete_week, parse_period, requested_period
+from crosscloud_reports.exceptions import PeriodError
+from crosscloud_reports.period import Period, last_complete_week, parse_period, requested_period
 
 
 def test_a_period_spans_monday_to_monday_utc() -> None:
