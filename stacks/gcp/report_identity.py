@@ -7,11 +7,7 @@ import pulumi_gcp as gcp
 
 from stacks.gcp.accounts import bootstrap_account
 from stacks.gcp.apis import child_options
-from stacks.gcp.runtime_identity import (
-    SERVICE_ACCOUNT_EMAIL_SUFFIX,
-    SQL_ROLES,
-    sql_instance_condition,
-)
+from stacks.gcp.runtime_identity import cloud_sql_login
 
 # storage.buckets.get and storage.objects.list: a listing carries every object's
 # size, content type and update time, which is all the report reads. The
@@ -90,26 +86,15 @@ class ReportIdentity(pulumi.ComponentResource):
             member=self.member,
             opts=child,
         )
-        for role in SQL_ROLES:
-            gcp.projects.IAMMember(
-                f"{name}-{role.rsplit('.', 1)[-1]}",
-                project=args.project,
-                role=role,
-                member=self.member,
-                condition=pulumi.Output.from_input(args.sql_instance_name).apply(
-                    lambda instance: sql_instance_condition(args.project, instance)
-                ),
-                opts=child,
-            )
-        user = gcp.sql.User(
-            f"{name}-db-user",
-            instance=args.sql_instance_name,
-            name=self.email.apply(lambda email: email.removesuffix(SERVICE_ACCOUNT_EMAIL_SUFFIX)),
-            type="CLOUD_IAM_SERVICE_ACCOUNT",
+        self.db_user = cloud_sql_login(
+            name,
+            project=args.project,
+            instance_name=args.sql_instance_name,
+            member=self.member,
+            email=self.email,
             database_roles=[READ_ALL_DATA],
+            child=child,
             # It owns nothing, but goes with the instance like the API's user.
-            deletion_policy="ABANDON",
-            opts=child_options(self, opts, delete_before_replace=True),
+            user_opts=child_options(self, opts, delete_before_replace=True),
         )
-        self.db_user = user.name
         self.register_outputs({"email": self.email, "dbUser": self.db_user})

@@ -46,6 +46,47 @@ def sql_instance_condition(project: str, instance: str) -> gcp.projects.IAMMembe
     }
 
 
+def cloud_sql_login(
+    name: str,
+    *,
+    project: str,
+    instance_name: pulumi.Input[str],
+    member: pulumi.Input[str],
+    email: pulumi.Output[str],
+    database_roles: list[str],
+    child: pulumi.ResourceOptions,
+    user_opts: pulumi.ResourceOptions,
+) -> pulumi.Output[str]:
+    """Let an account log in to one Cloud SQL instance as its IAM database user.
+
+    The connector's roles are project-wide, so each is conditioned on the instance.
+    The user is ABANDONed on delete: PostgreSQL refuses to drop a role that owns
+    tables, and the user goes with the instance (dev) or stays with the data (prod).
+    Returns the database user's name.
+    """
+    for role in SQL_ROLES:
+        gcp.projects.IAMMember(
+            f"{name}-{role.rsplit('.', 1)[-1]}",
+            project=project,
+            role=role,
+            member=member,
+            condition=pulumi.Output.from_input(instance_name).apply(
+                lambda instance: sql_instance_condition(project, instance)
+            ),
+            opts=child,
+        )
+    user = gcp.sql.User(
+        f"{name}-db-user",
+        instance=instance_name,
+        name=email.apply(lambda address: address.removesuffix(SERVICE_ACCOUNT_EMAIL_SUFFIX)),
+        type="CLOUD_IAM_SERVICE_ACCOUNT",
+        database_roles=database_roles,
+        deletion_policy="ABANDON",
+        opts=user_opts,
+    )
+    return user.name
+
+
 class RuntimeIdentity(pulumi.ComponentResource):
     """The API function's dedicated service account, with least-privilege grants.
 
@@ -102,32 +143,19 @@ class RuntimeIdentity(pulumi.ComponentResource):
                 member=self.member,
                 opts=child,
             )
-        for role in SQL_ROLES:
-            gcp.projects.IAMMember(
-                f"{name}-{role.rsplit('.', 1)[-1]}",
-                project=args.project,
-                role=role,
-                member=self.member,
-                condition=pulumi.Output.from_input(args.sql_instance_name).apply(
-                    lambda instance: sql_instance_condition(args.project, instance)
-                ),
-                opts=child,
-            )
-        user = gcp.sql.User(
-            f"{name}-db-user",
-            instance=args.sql_instance_name,
-            name=self.email.apply(lambda email: email.removesuffix(SERVICE_ACCOUNT_EMAIL_SUFFIX)),
-            type="CLOUD_IAM_SERVICE_ACCOUNT",
+        self.db_user = cloud_sql_login(
+            name,
+            project=args.project,
+            instance_name=args.sql_instance_name,
+            member=self.member,
+            email=self.email,
             # The API creates its own tables on first use, and PostgreSQL 15+
             # grants CREATE on schema public only to the database owner
             # (cloudsqlsuperuser). The instance holds nothing but this app's data.
             database_roles=["cloudsqlsuperuser"],
-            # PostgreSQL refuses to drop a role that owns tables; the user goes
-            # with the instance (dev) or stays with the data (prod).
-            deletion_policy="ABANDON",
+            child=child,
             # Its name is the account's: a replacement (a changed type) must let
             # go of the old user before asking for the same name again.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            user_opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
-        self.db_user = user.name
         self.register_outputs({"email": self.email, "dbUser": self.db_user})
