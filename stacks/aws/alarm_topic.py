@@ -7,7 +7,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacks.aws.email_subscriptions import subscribe_emails
-from stacks.aws.iam import Statement, policy_document
+from stacks.aws.iam import Statement, deny_insecure_transport, policy_document
 
 # Key administration actions for the account root, named one by one: the key
 # stays manageable by IAM in this account without granting kms:*.
@@ -109,14 +109,7 @@ class AlarmTopic(pulumi.ComponentResource):
                             },
                         },
                     ),
-                    Statement(
-                        sid="DenyInsecureTransport",
-                        effect="Deny",
-                        principal="*",
-                        actions=["sns:Publish"],
-                        resources=[self.topic.arn],
-                        conditions={"Bool": {"aws:SecureTransport": "false"}},
-                    ),
+                    deny_insecure_transport(["sns:Publish"], [self.topic.arn]),
                 ]
             ),
             opts=child,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from stacks.aws.iam import Statement, policy_document
+from stacks.aws.iam import Statement, deny_insecure_transport, policy_document
 
 
 @dataclass(frozen=True)
@@ -141,13 +141,8 @@ class SecureBucket(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
         statements = [
-            Statement(
-                sid="DenyInsecureTransport",
-                effect="Deny",
-                principal="*",
-                actions=["s3:*"],
-                resources=[self.bucket.arn, self.bucket.arn.apply(lambda a: f"{a}/*")],
-                conditions={"Bool": {"aws:SecureTransport": "false"}},
+            deny_insecure_transport(
+                ["s3:*"], [self.bucket.arn, self.bucket.arn.apply(lambda a: f"{a}/*")]
             )
         ]
         if args.log_delivery is not None:

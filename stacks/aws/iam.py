@@ -77,6 +77,20 @@ class Statement:
         return body
 
 
+def deny_insecure_transport(
+    actions: Sequence[str], resources: Sequence[pulumi.Input[str]]
+) -> Statement:
+    """A resource policy's Deny of ``actions`` on ``resources`` for any request not over TLS."""
+    return Statement(
+        sid="DenyInsecureTransport",
+        effect="Deny",
+        principal="*",
+        actions=list(actions),
+        resources=list(resources),
+        conditions={"Bool": {"aws:SecureTransport": "false"}},
+    )
+
+
 def policy_document(statements: Sequence[Statement]) -> pulumi.Output[str]:
     """Serialize statements into a policy document (an ``Output`` because ARNs usually are)."""
     return pulumi.Output.json_dumps(

@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from stacks.aws.alarm import ALARM_PERIOD_SECONDS, metric_alarm
 from stacks.aws.iam import Statement, policy_document
 from stacks.aws.lambda_function import LambdaFunction, LambdaFunctionArgs
-from stacks.aws.queue_policies import deny_insecure_transport, tls_only_queue_policy
+from stacks.aws.queue_policies import deny_insecure_queue_access, tls_only_queue_policy
 from stacks.function_archives import FunctionArchive
 
 NOTIFIED_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
@@ -121,7 +121,7 @@ class Indexer(pulumi.ComponentResource):
                             "StringEquals": {"aws:SourceAccount": args.account_id},
                         },
                     ),
-                    deny_insecure_transport(self.queue.arn),
+                    deny_insecure_queue_access(self.queue.arn),
                 ]
             ),
             opts=child,

@@ -3,19 +3,12 @@
 import pulumi
 import pulumi_aws as aws
 
-from stacks.aws.iam import Statement, policy_document
+from stacks.aws.iam import Statement, deny_insecure_transport, policy_document
 
 
-def deny_insecure_transport(queue_arn: pulumi.Input[str]) -> Statement:
+def deny_insecure_queue_access(queue_arn: pulumi.Input[str]) -> Statement:
     """A Deny of every SQS action on the queue when the request is not over TLS."""
-    return Statement(
-        sid="DenyInsecureTransport",
-        effect="Deny",
-        principal="*",
-        actions=["sqs:*"],
-        resources=[queue_arn],
-        conditions={"Bool": {"aws:SecureTransport": "false"}},
-    )
+    return deny_insecure_transport(["sqs:*"], [queue_arn])
 
 
 def tls_only_queue_policy(
@@ -30,6 +23,6 @@ def tls_only_queue_policy(
     return aws.sqs.QueuePolicy(
         name,
         queue_url=queue.url,
-        policy=policy_document([deny_insecure_transport(queue.arn)]),
+        policy=policy_document([deny_insecure_queue_access(queue.arn)]),
         opts=opts,
     )

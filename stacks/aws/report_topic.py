@@ -8,7 +8,7 @@ import pulumi_aws as aws
 
 from stacks.aws.alarm_topic import KEY_ADMIN_ACTIONS, KEY_POLICY_RESOURCE_REASON
 from stacks.aws.email_subscriptions import subscribe_emails
-from stacks.aws.iam import Statement, policy_document
+from stacks.aws.iam import Statement, deny_insecure_transport, policy_document
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,7 @@ class ReportTopic(pulumi.ComponentResource):
         aws.sns.TopicPolicy(
             name,
             arn=self.topic.arn,
-            policy=policy_document(
-                [
-                    Statement(
-                        sid="DenyInsecureTransport",
-                        effect="Deny",
-                        principal="*",
-                        actions=["sns:Publish"],
-                        resources=[self.topic.arn],
-                        conditions={"Bool": {"aws:SecureTransport": "false"}},
-                    )
-                ]
-            ),
+            policy=policy_document([deny_insecure_transport(["sns:Publish"], [self.topic.arn])]),
             opts=child,
         )
         subscribe_emails(name, self.topic.arn, args.emails, self)
