@@ -7,6 +7,8 @@ import uuid
 
 from crosscloud_logging import configure_logging, emit, get_logger, request_id_var
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream
 
 from crosscloud_api import error_handlers
 from crosscloud_api.routes import channels, files, health, openapi, reports
@@ -31,6 +33,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Flask:
         app.register_blueprint(blueprint)
     error_handlers.register(app)
     app.before_request(_start_request)
+    # after_request hooks run last-registered first: the body is read after the log line.
+    app.after_request(_read_rest_of_body)
     app.after_request(_finish_request)
     app.teardown_request(_forget_request_id)
     return app
@@ -70,6 +74,36 @@ def _finish_request(response: Response) -> Response:
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
     }
     emit(log, logging.INFO, "request", fields)
+    return response
+
+
+def _read_rest_of_body(response: Response) -> Response:
+    """Read what the view left of the request body before answering, as servers expect.
+
+    A reply sent while the client is still uploading (a 404, 405, 401 or 413
+    before the view read the body) can reach it as a reset connection instead;
+    functions-framework's own app reads the body after every request for that
+    reason (its ``read_request`` hook), and the mounted API does the same.
+    """
+    if response.is_streamed:  # the view may still be reading it
+        return response
+    if not (request.content_length or request.environ.get("wsgi.input_terminated")):
+        return response  # no body to read
+    try:
+        stream = request.stream
+    except RequestEntityTooLarge:
+        # Refused on its declared length before a byte was read: read that length,
+        # as the request's own stream (werkzeug's cached_property is settable), so a
+        # later reader finds it read, not a connection that seems to have dropped.
+        stream = LimitedStream(request.environ["wsgi.input"], request.content_length or 0)
+        request.stream = stream  # pyright: ignore[reportAttributeAccessIssue]
+    try:
+        while stream.read(65536):
+            pass
+    except ClientDisconnected:  # nobody is left to answer
+        pass
+    except RequestEntityTooLarge:  # a stream with no length, past the limit: stop here
+        pass
     return response
 
 
