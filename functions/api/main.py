@@ -2,10 +2,17 @@
 
 Deploy with entry point ``api``. The archive root is this directory, so the
 ``crosscloud_api`` package beside this file is importable as it is on Lambda.
+
+functions-framework loads this module inside its own app's context; the module
+then mounts the API on that app (``serve`` below), so each request runs one
+Flask request cycle, the API's, as on Lambda. ``api`` and the two error
+handlers are what the framework runs where there is no app to mount on.
 """
 
 import functools
 import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import flask
 import functions_framework
@@ -13,9 +20,13 @@ from crosscloud_api import create_app
 from crosscloud_api.error_handlers import http_error, internal_error, misconfigured_body
 from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
-from crosscloud_api.subrouter import dispatch
+from crosscloud_api.subrouter import dispatch, loading_framework_app, mount
+from crosscloud_api.subrouter import serve as serve_with
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 
 @functools.cache
@@ -29,14 +40,28 @@ def application() -> flask.Flask:
     return create_app(Settings.from_env(os.environ))
 
 
-@functions_framework.http
-def api(request: flask.Request) -> Response:
-    """Serve any path and method of the API."""
+def serve(environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
+    """Every request to the framework's app, straight to the API (the mounted path)."""
     try:
         app = application()
     except SettingsError as error:
-        return flask.Response(misconfigured_body(error), 500, mimetype="application/json")
+        return _misconfigured(error)(environ, start_response)
+    return serve_with(app, environ, start_response)
+
+
+@functions_framework.http
+def api(request: flask.Request) -> Response:
+    """Serve any path and method of the API from inside the function (unmounted path)."""
+    try:
+        app = application()
+    except SettingsError as error:
+        return _misconfigured(error)
     return dispatch(app, request)
+
+
+def _misconfigured(error: SettingsError) -> Response:
+    """The JSON 500 every request gets while the configuration is invalid."""
+    return flask.Response(misconfigured_body(error), 500, mimetype="application/json")
 
 
 @functions_framework.errorhandler(HTTPException)
@@ -63,3 +88,8 @@ def framework_crash(error: Exception) -> Response:
     response = internal_error(getattr(error, "original_exception", None) or error)
     response.headers["X-Google-Status"] = "crash"
     return response
+
+
+# functions-framework runs this module inside its app's context, on import.
+if (framework_app := loading_framework_app()) is not None:
+    mount(framework_app, serve)

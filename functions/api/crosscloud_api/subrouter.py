@@ -1,23 +1,75 @@
-"""Serve a whole Flask app from inside one functions-framework HTTP function.
+"""Serve a whole Flask app from functions-framework: mounted on its app, or inside one function.
 
-The framework hands the function its own, already parsed Flask request. The
-inner app's request context is built around that same request object and
-dispatched the way ``Flask.wsgi_app`` does it (Flask 3.1, src/flask/app.py):
-method, path, query string, headers, cookies and body stay as they came, and
-the inner app's routing, hooks and error handlers run as behind any WSGI
-server, without a second WSGI round trip or a buffered copy of the response.
+``mount`` is the path every request takes when the framework loads the entry
+module: the framework's Flask app hands each WSGI request straight to the API,
+so the API's request cycle is the only one (the framework's own route, view and
+hooks would be a second full Flask cycle around it, and cost as much again).
+
+``dispatch`` is the function-level sub-router, for when no framework app is
+there to mount on: the framework hands the function its own, already parsed
+Flask request, and the inner app's request context is built around that same
+request object and dispatched the way ``Flask.wsgi_app`` does it (Flask 3.1,
+src/flask/app.py): method, path, query string, headers, cookies and body stay
+as they came, and the inner app's routing, hooks and error handlers run as
+behind any WSGI server, without a second WSGI round trip or a buffered copy.
 """
 
 import io
-from typing import IO
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING
 
 import flask
 from crosscloud_logging import get_logger
 from flask.ctx import RequestContext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+if TYPE_CHECKING:  # the WSGI protocol types exist for type checkers only
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 log = get_logger("subrouter")
 INTERNAL_ERROR = b'{"error":"internal_error","message":"internal server error"}\n'
+
+
+def loading_framework_app() -> flask.Flask | None:
+    """functions-framework's app, while it loads the entry module (else None)."""
+    # Only the Cloud Functions archive has functions-framework; Lambda never calls this.
+    import functions_framework
+
+    # functions_framework.create_app (3.10, __init__.py) makes its Flask app,
+    # points functions_framework.errorhandler at that app's errorhandler, then
+    # runs the entry module inside that app's context. Both must hold: once the
+    # load is over, errorhandler still names the last app the framework made.
+    if not flask.has_app_context():
+        return None
+    app = flask.current_app._get_current_object()  # type: ignore[attr-defined]
+    loading = getattr(functions_framework.errorhandler, "__self__", None)
+    return app if loading is app else None
+
+
+def mount(framework_app: flask.Flask, serve: "WSGIApplication") -> None:
+    """Have ``framework_app`` answer every request with ``serve`` (a WSGI callable).
+
+    ``wsgi_app`` is the attribute Flask documents for wrapping an app in WSGI
+    middleware; this middleware does not call what it replaces, so the
+    framework's routes, its view around the function and its after_request hook
+    are left out, and ``serve`` does what they did that the API needs (see
+    ``serve``).
+    """
+    framework_app.wsgi_app = serve  # type: ignore[method-assign]
+
+
+def serve(
+    app: flask.Flask, environ: "WSGIEnvironment", start_response: "StartResponse"
+) -> Iterable[bytes]:
+    """One WSGI request through ``app``, as the mounted framework app passes it on."""
+    try:
+        _give_chunked_body_a_length(environ, app.config["MAX_CONTENT_LENGTH"])
+        return app(environ, start_response)
+    except Exception as error:
+        # Reached only if the app propagates errors (e.g. testing mode).
+        log.error("sub-router failure", extra={"fields": {"error_type": type(error).__name__}})
+        crash = flask.Response(INTERNAL_ERROR, status=500, mimetype="application/json")
+        return crash(environ, start_response)
 
 
 def dispatch(app: flask.Flask, request: flask.Request) -> WerkzeugResponse:
@@ -26,7 +78,8 @@ def dispatch(app: flask.Flask, request: flask.Request) -> WerkzeugResponse:
     # keeps describing the framework's own route once the inner app is done.
     outer_route = (request.url_rule, request.view_args, request.routing_exception)
     try:
-        _give_chunked_body_a_length(app, request)
+        if "stream" not in request.__dict__:  # else someone already opened the body
+            _give_chunked_body_a_length(request.environ, app.config["MAX_CONTENT_LENGTH"])
         return _full_dispatch(app, request)
     except Exception as error:
         # Reached only if the inner app propagates errors (e.g. testing mode):
@@ -64,20 +117,16 @@ def _full_dispatch(app: flask.Flask, request: flask.Request) -> WerkzeugResponse
         context.pop(error)
 
 
-def _give_chunked_body_a_length(app: flask.Flask, request: flask.Request) -> None:
-    """Buffer a chunked body (up to one byte over the inner limit) and declare its length."""
-    environ = request.environ
+def _give_chunked_body_a_length(environ: "WSGIEnvironment", limit: int | None) -> None:
+    """Buffer a chunked body (up to one byte over ``limit``) and declare its length."""
     chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     # gunicorn marks every input terminated; only a chunked one has no length to check.
-    if not (chunked and environ.get("wsgi.input_terminated")) or request.content_length is not None:
-        return
-    if "stream" in request.__dict__:  # someone already opened the body: leave it to them
+    if not (chunked and environ.get("wsgi.input_terminated")) or environ.get("CONTENT_LENGTH"):
         return
     # With no Content-Length, werkzeug (3.1, wsgi.py get_input_stream/LimitedStream)
     # reads a terminated stream up to MAX_CONTENT_LENGTH and stops there without an
     # error, so a body one byte too long would reach the view truncated. A declared
     # length makes the inner app refuse it whole, with its own JSON 413.
-    limit = app.config["MAX_CONTENT_LENGTH"]
     body = _read_up_to(environ["wsgi.input"], None if limit is None else limit + 1)
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))

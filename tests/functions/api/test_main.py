@@ -12,6 +12,7 @@ import boto3
 import functions_framework
 import pytest
 import requests
+from crosscloud_api import subrouter
 from crosscloud_api.settings import MAX_REQUEST_BYTES
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -50,21 +51,47 @@ def main_server(ff: Any, gcp_like_env: dict[str, str]) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["test_client", "server"])
+def _no_mount(framework_app: Any, serve: Any) -> None:
+    """Stand in for ``subrouter.mount`` where there is no framework app to mount on."""
+
+
+@pytest.fixture(params=["test_client", "server", "unmounted"])
 def call(
     request: pytest.FixtureRequest,
     ff: Any,
     gcp_like_env: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Caller:
-    """main.api in-process (functions_framework.create_app) and over a socket."""
+    """main.py in-process (functions_framework.create_app) and over a socket, both mounted
+    on the framework's app; and unmounted, where main.api and the sub-router serve."""
     if request.param == "server":
         return ff.http(request.getfixturevalue("main_server"))
     for name, value in gcp_like_env.items():
         monkeypatch.setenv(name, value)
+    if request.param == "unmounted":
+        monkeypatch.setattr(subrouter, "mount", _no_mount)
     return ff.test_client(
         functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
     )
+
+
+def _refuse_dispatch(app: Any, request: Any) -> Any:
+    """Stand in for ``subrouter.dispatch``: a request that reaches it fails the test."""
+    raise AssertionError(f"dispatched {request.path} inside the function")
+
+
+def test_loaded_by_the_framework_the_api_is_mounted_on_its_app(
+    ff: Any, gcp_like_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every request, even a path the framework's own routes refuse, skips main.api."""
+    for name, value in gcp_like_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(subrouter, "dispatch", _refuse_dispatch)
+    app = functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
+    call = ff.test_client(app)
+    assert call("GET", "/health").json() == {"status": "ok"}
+    assert call("GET", "/robots.txt").json()["error"] == "not_found"
+    assert call("DELETE", "/health").status == 405
 
 
 def _bucket_object(env: dict[str, str], key: str) -> bytes:
@@ -181,10 +208,15 @@ def test_validation_error_is_json_400(call: Caller) -> None:
     assert reply.json()["field"] == "id"
 
 
-def test_missing_configuration_is_a_json_500(ff: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("mounted", [True, False], ids=["mounted", "unmounted"])
+def test_missing_configuration_is_a_json_500(
+    ff: Any, monkeypatch: pytest.MonkeyPatch, mounted: bool
+) -> None:
     """Without STORAGE_URL every request gets a JSON 500 naming it, not a traceback."""
     monkeypatch.delenv("STORAGE_URL", raising=False)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    if not mounted:
+        monkeypatch.setattr(subrouter, "mount", _no_mount)
     source = str(ff.api_dir / "main.py")
     call = ff.test_client(functions_framework.create_app(target="api", source=source))
     reply = call("GET", "/health")

@@ -1,4 +1,5 @@
-"""Sub-router fidelity, through functions-framework's test client and through a real server."""
+"""Sub-router fidelity, mounted on functions-framework's app and inside one function, each
+through the framework's test client and through a real server."""
 
 import hashlib
 import io
@@ -6,9 +7,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import flask
 import functions_framework
 import pytest
 import requests
+from crosscloud_api.subrouter import loading_framework_app
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -17,22 +20,55 @@ BINARY = bytes(range(256)) * 64
 Caller = Any
 
 
+# (target, source file) of each way to serve the echo app.
+MODES = {
+    "function": ("echo_function", "echo_main.py"),
+    "mounted": ("mounted_echo", "mounted_echo_main.py"),
+}
+TRANSPORTS = ("test_client", "server")
+
+
 @pytest.fixture(scope="module")
-def echo_server(ff: Any) -> Iterator[str]:
-    """The echo function behind the functions-framework CLI."""
-    with ff.server("echo_function", ff.sources / "echo_main.py", {}) as url:
+def function_server(ff: Any) -> Iterator[str]:
+    """The echo app inside a function, behind the functions-framework CLI."""
+    target, source = MODES["function"]
+    with ff.server(target, ff.sources / source, {}) as url:
         yield url
 
 
-@pytest.fixture(params=["test_client", "server"])
+@pytest.fixture(scope="module")
+def mounted_server(ff: Any) -> Iterator[str]:
+    """The echo app mounted on the framework's app, behind the functions-framework CLI."""
+    target, source = MODES["mounted"]
+    with ff.server(target, ff.sources / source, {}) as url:
+        yield url
+
+
+def _caller(request: pytest.FixtureRequest, ff: Any, mode: str, transport: str) -> Caller:
+    """In-process through the framework's test client, or over a socket."""
+    if transport == "server":
+        return ff.http(request.getfixturevalue(f"{mode}_server"))
+    return ff.test_client(_framework_app(ff, mode))
+
+
+def _framework_app(ff: Any, mode: str) -> flask.Flask:
+    """functions-framework's app for one way of serving the echo app."""
+    target, source = MODES[mode]
+    app = functions_framework.create_app(target=target, source=str(ff.sources / source))
+    assert isinstance(app, flask.Flask)  # an HTTP function: a Flask app, not an ASGI one
+    return app
+
+
+@pytest.fixture(params=[(m, t) for m in MODES for t in TRANSPORTS], ids="-".join)
 def call(request: pytest.FixtureRequest, ff: Any) -> Caller:
-    """The same raw requests, in-process and over a socket."""
-    if request.param == "server":
-        return ff.http(request.getfixturevalue("echo_server"))
-    source = ff.sources / "echo_main.py"
-    return ff.test_client(
-        functions_framework.create_app(target="echo_function", source=str(source))
-    )
+    """The same raw requests, mounted and inside a function, in-process and over a socket."""
+    return _caller(request, ff, *request.param)
+
+
+@pytest.fixture(params=TRANSPORTS)
+def in_function(request: pytest.FixtureRequest, ff: Any) -> Caller:
+    """Inside the function only: there, an outer request is around the inner app's."""
+    return _caller(request, ff, "function", request.param)
 
 
 def test_method_path_and_repeated_query_keys(call: Caller) -> None:
@@ -97,10 +133,16 @@ def test_binary_body(call: Caller) -> None:
     assert reply.json()["body_size"] == len(BINARY)
 
 
-def test_inner_hooks_run_and_outer_context_is_restored(call: Caller) -> None:
-    """before/after_request of the inner app run; the outer app and request are current again."""
+def test_inner_hooks_run(call: Caller) -> None:
+    """before/after_request of the inner app run, and the after hook sees the before's state."""
     reply = call("GET", "/echo/hooks")
     assert reply.header("X-Inner-Before") == "ran"
+    assert reply.header("X-Inner-After") == "ran"
+
+
+def test_outer_context_is_restored(in_function: Caller) -> None:
+    """Inside a function, the outer app and request are current again after the inner app."""
+    reply = in_function("GET", "/echo/hooks")
     assert reply.header("X-Inner-After") == "ran"
     assert reply.header("X-Outer-App") == "echo_function"
     # The inner app matched its own rule on the shared request object; the
@@ -109,11 +151,17 @@ def test_inner_hooks_run_and_outer_context_is_restored(call: Caller) -> None:
     assert reply.header("X-Outer-Linked") == "True"
 
 
-def test_inner_routing_error_leaves_the_outer_route(call: Caller) -> None:
-    """A path the inner app cannot route is its 404; the outer request keeps its own route."""
+def test_inner_routing_error_is_the_inner_apps(call: Caller) -> None:
+    """A path the inner app cannot route is its 404, after its own hooks."""
     reply = call("GET", "/nowhere")
     assert reply.status == 404
     assert reply.header("X-Inner-After") == "ran"
+
+
+def test_inner_routing_error_leaves_the_outer_route(in_function: Caller) -> None:
+    """Inside a function, the inner 404 leaves the outer request its own route."""
+    reply = in_function("GET", "/nowhere")
+    assert reply.status == 404
     assert reply.header("X-Outer-Rule") == "/<path:path>"
     assert reply.header("X-Outer-Routing-Error") == "False"
 
@@ -143,10 +191,25 @@ def test_crash_is_clean_json_500_and_the_next_request_works(call: Caller) -> Non
     after = call("GET", "/echo/after")
     assert after.status == 200
     assert after.json()["path"] == "/echo/after"
-    assert after.header("X-Outer-App") == "echo_function"
+    assert after.header("X-Inner-After") == "ran"
 
 
-def test_chunked_upload_over_a_real_server(echo_server: str) -> None:
+def test_after_a_crash_the_outer_context_is_back(in_function: Caller) -> None:
+    """Inside a function, a crash of the inner app leaves the outer app current."""
+    assert in_function("POST", "/crash", b"x", {"Content-Type": "text/plain"}).status == 500
+    assert in_function("GET", "/echo/after").header("X-Outer-App") == "echo_function"
+
+
+def test_outside_a_framework_load_there_is_no_app_to_mount_on(ff: Any) -> None:
+    """With no app context, or another app's, even after a load, the entry module finds none."""
+    _framework_app(ff, "mounted")  # a load happened, and is over
+    assert loading_framework_app() is None
+    with flask.Flask("another").app_context():
+        assert loading_framework_app() is None
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_chunked_upload_over_a_real_server(request: pytest.FixtureRequest, mode: str) -> None:
     """A chunked body (no Content-Length) reaches the inner app whole."""
 
     def chunks() -> Iterator[bytes]:
@@ -155,6 +218,7 @@ def test_chunked_upload_over_a_real_server(echo_server: str) -> None:
             yield BINARY[start : start + 1000]
 
     headers = {"Content-Type": "application/octet-stream"}
+    echo_server = request.getfixturevalue(f"{mode}_server")
     response = requests.post(echo_server + "/echo/c", data=chunks(), headers=headers, timeout=30)
     assert response.status_code == 200
     assert response.json()["body_sha256"] == hashlib.sha256(BINARY).hexdigest()
