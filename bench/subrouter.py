@@ -1,4 +1,5 @@
-"""Requests per second for GET /health: sub-router vs direct Flask app vs bare function.
+"""Requests per second for GET /health: main.py on functions-framework vs the API called
+directly vs a bare function, and main.api's in-function sub-router (where it cannot mount).
 
 The variants run in one process and are timed round by round, so each round
 gives a paired ratio that machine-wide slowdowns (other work on the cores)
@@ -17,6 +18,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import requests
 from werkzeug.serving import make_server
@@ -25,10 +27,10 @@ from function_builds.shared import import_path
 
 ROOT = Path(__file__).resolve().parents[1]
 API_DIR = ROOT / "functions" / "api"
-ROUTED = "sub-router (functions-framework + main.api)"
+ROUTED = "functions-framework + main.py (API mounted on its app)"
 DIRECT = "Flask app called directly"
 BARE = "bare functions-framework function"
-MINIMAL = "sub-router around a one-route app (no API hooks)"
+UNMOUNTED = "functions-framework + main.api (sub-router inside the function)"
 
 
 @contextlib.contextmanager
@@ -44,14 +46,14 @@ def _quiet_stdout() -> Generator[None]:
 
 
 def _apps() -> dict[str, Any]:
-    """The WSGI apps: functions-framework + sub-router, the API directly, a bare function,
-    and the sub-router around a one-route app (its own cost, without the API's hooks)."""
+    """The WSGI apps: main.py as functions-framework loads it, the API directly, a bare
+    function, and main.py with nothing to mount on (main.api's sub-router serves)."""
     import functions_framework
 
     for path in import_path(API_DIR):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
-    from crosscloud_api import Settings, create_app
+    from crosscloud_api import Settings, create_app, subrouter
     from crosscloud_api.settings import UrlDatabase
 
     database = f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/channels.db"
@@ -62,15 +64,14 @@ def _apps() -> dict[str, Any]:
     bare = functions_framework.create_app(
         target="bare", source=str(Path(__file__).with_name("bare_main.py"))
     )
-    minimal = functions_framework.create_app(
-        target="minimal", source=str(Path(__file__).with_name("minimal_routed_main.py"))
-    )
+    with mock.patch.object(subrouter, "mount"):  # as where there is no app to mount on
+        unmounted = functions_framework.create_app(target="api", source=str(API_DIR / "main.py"))
     direct = create_app(Settings("s3://bench-bucket", UrlDatabase(database)))
     return {
         ROUTED: routed,
         DIRECT: direct,
         BARE: bare,
-        MINIMAL: minimal,
+        UNMOUNTED: unmounted,
     }
 
 

@@ -25,15 +25,14 @@ def test_report_judges_the_median_paired_ratio_against_the_direct_app() -> None:
     assert f"| {subrouter.ROUTED} | 80 | 0.90x | 0.45x |" in text
 
 
-def test_breakdown_splits_the_routed_cost_with_the_one_route_variant() -> None:
-    """µs per request from median rates: one-route minus bare, routed minus one-route."""
+def test_breakdown_compares_both_ways_of_serving_with_the_direct_app() -> None:
+    """µs per request from median rates: mounted minus direct, unmounted minus direct."""
     rates = {
         subrouter.ROUTED: [1000.0],  # 1000 µs
         subrouter.DIRECT: [1250.0],  # 800 µs
         subrouter.BARE: [2000.0],  # 500 µs
-        subrouter.MINIMAL: [1600.0],  # 625 µs
+        subrouter.UNMOUNTED: [800.0],  # 1250 µs
     }
     text = "\n".join(_where_the_time_goes(subrouter.Rounds(rates)))
-    assert "around a one-route app, adds 125 µs to the bare function" in text
-    assert "access log, JSON) adds 375 µs more" in text
-    assert "so it costs 200 µs more than the direct app" in text
+    assert "costs 200 µs more than the API called directly" in text
+    assert "450 µs more than the direct app, 0.64x its rate" in text
