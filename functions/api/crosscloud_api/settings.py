@@ -11,6 +11,7 @@ from crosscloud_api.exceptions import SettingsError
 MAX_INLINE_UPLOAD_BYTES = 4 * 1024 * 1024
 # The request as a whole (JSON envelope or multipart framing included).
 MAX_REQUEST_BYTES = 6 * 1024 * 1024
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 ALLOWED_CONTENT_TYPES = frozenset(
     {
         "image/png",
@@ -81,7 +82,11 @@ class Settings:
     reports_url: str | None = None
 
     def __post_init__(self) -> None:
-        """Reject a storage or reports URL that names neither an S3 nor a GCS bucket."""
+        """Reject a storage or reports URL that names neither an S3 nor a GCS bucket,
+        and a log level the logging module does not know."""
+        if self.log_level not in LOG_LEVELS:
+            allowed = ", ".join(LOG_LEVELS)
+            raise SettingsError(f"LOG_LEVEL must be one of {allowed}, got {self.log_level!r}")
         scheme = _bucket_scheme("STORAGE_URL", self.storage_url)
         reports = self.reports_url
         if reports is not None and _bucket_scheme("REPORTS_URL", reports) != scheme:

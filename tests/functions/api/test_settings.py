@@ -94,3 +94,11 @@ def test_invalid_settings_name_the_variable(env: dict[str, str], named: str) -> 
     """Every error names the variable to fix."""
     with pytest.raises(SettingsError, match=named):
         Settings.from_env(env)
+
+
+def test_an_unknown_log_level_is_named_with_the_allowed_ones() -> None:
+    """LOG_LEVEL is checked with the rest, not when logging is first set up."""
+    env = {"STORAGE_URL": "s3://b", "DATABASE_URL": "sqlite://", "LOG_LEVEL": "verbose"}
+    with pytest.raises(SettingsError, match=r"LOG_LEVEL must be one of DEBUG, INFO, .*'VERBOSE'"):
+        Settings.from_env(env)
+    assert Settings.from_env({**env, "LOG_LEVEL": "warning"}).log_level == "WARNING"
