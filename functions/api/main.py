@@ -42,11 +42,7 @@ def application() -> flask.Flask:
 
 def serve(environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
     """Every request to the framework's app, straight to the API (the mounted path)."""
-    try:
-        app = application()
-    except SettingsError as error:
-        return _misconfigured(error)(environ, start_response)
-    return serve_with(app, environ, start_response)
+    return serve_with(application, environ, start_response)
 
 
 @functions_framework.http
@@ -55,13 +51,8 @@ def api(request: flask.Request) -> Response:
     try:
         app = application()
     except SettingsError as error:
-        return _misconfigured(error)
+        return flask.Response(misconfigured_body(error), 500, mimetype="application/json")
     return dispatch(app, request)
-
-
-def _misconfigured(error: SettingsError) -> Response:
-    """The JSON 500 every request gets while the configuration is invalid."""
-    return flask.Response(misconfigured_body(error), 500, mimetype="application/json")
 
 
 @functions_framework.errorhandler(HTTPException)

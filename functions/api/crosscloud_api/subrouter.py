@@ -1,7 +1,7 @@
 """Serve a whole Flask app from functions-framework: mounted on its app, or inside one function.
 
-``mount`` is the path every request takes when the framework loads the entry
-module: the framework's Flask app hands each WSGI request straight to the API,
+``mount`` (with ``serve``) is the path every request takes when the framework
+loads the entry module: the framework's Flask app hands each WSGI request straight to the API,
 so the API's request cycle is the only one (the framework's own route, view and
 hooks would be a second full Flask cycle around it, and cost as much again).
 
@@ -15,19 +15,25 @@ behind any WSGI server, without a second WSGI round trip or a buffered copy.
 """
 
 import io
-from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING
+import re
+import sys
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING, Any
 
 import flask
-from crosscloud_logging import get_logger
+from crosscloud_logging import get_logger, platform_fields_var
 from flask.ctx import RequestContext
 from werkzeug.wrappers import Response as WerkzeugResponse
+
+from crosscloud_api.error_handlers import misconfigured_body
+from crosscloud_api.exceptions import SettingsError
 
 if TYPE_CHECKING:  # the WSGI protocol types exist for type checkers only
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = get_logger("subrouter")
 INTERNAL_ERROR = b'{"error":"internal_error","message":"internal server error"}\n'
+_TRACE_CONTEXT = re.compile(r"^(?P<trace_id>\w+)/(?P<span_id>\d+);o=[01]$")
 
 
 def loading_framework_app() -> flask.Flask | None:
@@ -50,26 +56,72 @@ def mount(framework_app: flask.Flask, serve: "WSGIApplication") -> None:
     """Have ``framework_app`` answer every request with ``serve`` (a WSGI callable).
 
     ``wsgi_app`` is the attribute Flask documents for wrapping an app in WSGI
-    middleware; this middleware does not call what it replaces, so the
-    framework's routes, its view around the function and its after_request hook
-    are left out, and ``serve`` does what they did that the API needs (see
-    ``serve``).
+    middleware. The framework's execution-id middleware stays outermost, as the
+    framework itself puts it; what it wrapped (the framework's routes, its view
+    around the function and its after_request hook) is left out, and ``serve``
+    does what they did that the API needs.
     """
-    framework_app.wsgi_app = serve  # type: ignore[method-assign]
+    from functions_framework.execution_id import WsgiMiddleware  # see loading_framework_app
+
+    framework_app.wsgi_app = WsgiMiddleware(serve)  # type: ignore[method-assign]
 
 
 def serve(
-    app: flask.Flask, environ: "WSGIEnvironment", start_response: "StartResponse"
+    application: Callable[[], flask.Flask],
+    environ: "WSGIEnvironment",
+    start_response: "StartResponse",
 ) -> Iterable[bytes]:
-    """One WSGI request through ``app``, as the mounted framework app passes it on."""
+    """One WSGI request through the app ``application`` returns, as the mounted app passes it.
+
+    What functions-framework's own app did around a function, this does around
+    the whole app: a crash is a JSON 500 flagged ``X-Google-Status: crash``, and
+    each log line of the request carries Cloud Logging's execution id and span.
+    """
+    token = platform_fields_var.set(_execution_log_fields(environ))
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        """The server's start_response, noting that the app called it."""
+        started.append((status, headers))
+        return start_response(status, headers, exc_info)
+
     try:
+        try:
+            app = application()
+        except SettingsError as error:
+            body = misconfigured_body(error)
+            return flask.Response(body, 500, mimetype="application/json")(environ, start_response)
         _give_chunked_body_a_length(environ, app.config["MAX_CONTENT_LENGTH"])
-        return app(environ, start_response)
+        return app(environ, start)
     except Exception as error:
-        # Reached only if the app propagates errors (e.g. testing mode).
+        # Building the app failed, or the app propagates errors (e.g. testing mode).
         log.error("sub-router failure", extra={"fields": {"error_type": type(error).__name__}})
         crash = flask.Response(INTERNAL_ERROR, status=500, mimetype="application/json")
-        return crash(environ, start_response)
+        crash.headers["X-Google-Status"] = "crash"  # as the framework's crash handler flags it
+        exc_info = sys.exc_info()
+
+        def restart(status: str, headers: list[tuple[str, str]], _: Any = None) -> Any:
+            """PEP 3333: a second start_response carries exc_info (a server that has
+            sent the first headers already re-raises it instead)."""
+            return start(status, headers, exc_info if started else None)
+
+        return crash(environ, restart)
+    finally:
+        platform_fields_var.reset(token)
+
+
+def _execution_log_fields(environ: "WSGIEnvironment") -> dict[str, Any]:
+    """Cloud Logging's execution id label and span id, as functions-framework adds them."""
+    # The names and the trace header's format are functions-framework's (3.10,
+    # execution_id.py), which Cloud Logging groups a function's lines by.
+    fields: dict[str, Any] = {}
+    execution_id = environ.get("HTTP_FUNCTION_EXECUTION_ID")
+    if execution_id:
+        fields["logging.googleapis.com/labels"] = {"execution_id": execution_id}
+    trace = _TRACE_CONTEXT.match(environ.get("HTTP_X_CLOUD_TRACE_CONTEXT", ""))
+    if trace:
+        fields["logging.googleapis.com/spanId"] = trace["span_id"]
+    return fields
 
 
 def dispatch(app: flask.Flask, request: flask.Request) -> WerkzeugResponse:
@@ -127,7 +179,13 @@ def _give_chunked_body_a_length(environ: "WSGIEnvironment", limit: int | None) -
     # reads a terminated stream up to MAX_CONTENT_LENGTH and stops there without an
     # error, so a body one byte too long would reach the view truncated. A declared
     # length makes the inner app refuse it whole, with its own JSON 413.
-    body = _read_up_to(environ["wsgi.input"], None if limit is None else limit + 1)
+    stream = environ["wsgi.input"]
+    body = _read_up_to(stream, None if limit is None else limit + 1)
+    if limit is not None and len(body) > limit:
+        # Refused whole: read the rest first, so the refusal reaches a client that
+        # is still sending, as for a declared length (the app reads those itself).
+        while stream.read(65536):
+            pass
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     environ.pop("HTTP_TRANSFER_ENCODING", None)

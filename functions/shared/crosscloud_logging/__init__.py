@@ -18,6 +18,11 @@ LOGGER_NAME = "crosscloud"
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "crosscloud_request_id", default=None
 )
+# Fields every line of the current request carries for the platform's log agent
+# (Cloud Logging reads "logging.googleapis.com/labels" and ".../spanId" off a JSON line).
+platform_fields_var: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "crosscloud_platform_fields", default=None
+)
 
 
 class JsonFormatter(logging.Formatter):
@@ -32,6 +37,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": request_id_var.get(),
         }
+        platform_fields = platform_fields_var.get()
+        if platform_fields:
+            entry.update(platform_fields)
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             entry.update(fields)

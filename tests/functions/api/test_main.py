@@ -4,11 +4,13 @@ import base64
 import hashlib
 import io
 import json
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
+import crosscloud_api
 import functions_framework
 import pytest
 import requests
@@ -114,6 +116,27 @@ def test_health_and_execution_id(call: Caller) -> None:
     assert reply.header("X-Request-Id") == "exec-42"
 
 
+def test_mounted_lines_carry_the_execution_id_cloud_logging_groups_by(
+    ff: Any,
+    gcp_like_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    log_lines: Callable[[], list[dict[str, Any]]],
+) -> None:
+    """With no id sent, the framework's execution id is the request id and every line's label."""
+    for name, value in gcp_like_env.items():
+        monkeypatch.setenv(name, value)
+    app = functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
+    trace = {"X-Cloud-Trace-Context": "105445aa7843bc8bf206b12000100000/1234;o=1"}
+    reply = ff.test_client(app)("GET", "/health", headers=trace)
+    execution_id = reply.header("X-Request-Id")
+    assert execution_id is not None
+    assert re.fullmatch(r"[0-9A-Za-z]{12}", execution_id)  # functions-framework's, not a uuid
+    (access,) = [line for line in log_lines() if line["message"] == "request"]
+    assert access["request_id"] == execution_id
+    assert access["logging.googleapis.com/labels"] == {"execution_id": execution_id}
+    assert access["logging.googleapis.com/spanId"] == "1234"
+
+
 def test_channel_round_trip(call: Caller) -> None:
     """A JSON body is created and read back through the sub-router."""
     channel_id = f"ch-{uuid.uuid4().hex[:8]}"
@@ -199,6 +222,31 @@ def test_paths_the_framework_refuses_are_json_404(call: Caller, path: str) -> No
     assert reply.status == 404
     assert reply.header("Content-Type") == "application/json"
     assert reply.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize("mounted", [True, False], ids=["mounted", "unmounted"])
+def test_an_app_that_cannot_be_built_is_a_json_500_flagged_as_a_crash(
+    ff: Any, gcp_like_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, mounted: bool
+) -> None:
+    """A failure building the API other than a settings error: JSON, no exception text."""
+    for name, value in gcp_like_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(crosscloud_api, "create_app", _fail_to_build)
+    if not mounted:
+        monkeypatch.setattr(subrouter, "mount", _no_mount)
+    call = ff.test_client(
+        functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
+    )
+    reply = call("GET", "/health")
+    assert reply.status == 500
+    assert reply.json() == {"error": "internal_error", "message": "internal server error"}
+    assert reply.header("X-Google-Status") == "crash"
+    assert b"secret-token-123" not in reply.body
+
+
+def _fail_to_build(settings: Any) -> Any:
+    """Stand in for ``create_app``: a bug while building, its message holding a secret."""
+    raise RuntimeError("secret-token-123")
 
 
 def test_validation_error_is_json_400(call: Caller) -> None:

@@ -11,9 +11,9 @@ import flask
 import functions_framework
 import pytest
 import requests
-from crosscloud_api.subrouter import loading_framework_app
+from crosscloud_api.subrouter import loading_framework_app, serve
 from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
+from werkzeug.test import EnvironBuilder, encode_multipart, run_wsgi_app
 
 BINARY = bytes(range(256)) * 64
 # A Caller (see conftest): call(method, path, body=b"", headers=None) -> Reply.
@@ -206,6 +206,22 @@ def test_outside_a_framework_load_there_is_no_app_to_mount_on(ff: Any) -> None:
     assert loading_framework_app() is None
     with flask.Flask("another").app_context():
         assert loading_framework_app() is None
+
+
+def test_a_chunked_body_over_the_limit_is_read_before_the_413() -> None:
+    """Mounted, a chunked body too long is refused whole, after the client has sent it all."""
+    app = flask.Flask("limited")
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    app.post("/upload")(lambda: {"size": len(flask.request.get_data())})
+    sent = io.BytesIO(b"x" * 5000)
+    environ = EnvironBuilder(method="POST", path="/upload", input_stream=sent).get_environ()
+    del environ["CONTENT_LENGTH"]  # chunked: no length, a server that ends the stream itself
+    environ.update({"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True})
+    _, status, _ = run_wsgi_app(
+        lambda env, start: serve(lambda: app, env, start), environ, buffered=True
+    )
+    assert status.startswith("413")
+    assert sent.tell() == 5000
 
 
 @pytest.mark.parametrize("mode", list(MODES))

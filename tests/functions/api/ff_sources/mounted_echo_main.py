@@ -11,7 +11,7 @@ from echo_main import inner  # the framework puts this directory on sys.path
 
 def serve_echo(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     """Every request of the framework's app, to the echo app."""
-    return serve(inner, environ, start_response)
+    return serve(lambda: inner, environ, start_response)
 
 
 @functions_framework.http
