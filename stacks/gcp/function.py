@@ -15,6 +15,8 @@ from stacks.gcp.apis import child_options
 # The @functions_framework.http function in functions/api/main.py (a test keeps them in step).
 ENTRY_POINT = "api"
 PUBLIC_MEMBER = "allUsers"
+# Variables every function gets (a function's own may override them).
+PLATFORM_ENVIRONMENT = {"LOG_EXECUTION_ID": "true"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,12 @@ class ApiFunction(pulumi.ComponentResource):
                 "max_instance_count": args.max_instances,
                 "ingress_settings": args.ingress,
                 "all_traffic_on_latest_revision": True,
-                "environment_variables": dict(args.environment),
+                # Cloud Functions (2nd gen) adds LOG_EXECUTION_ID=true to a function's
+                # variables by itself (June 2024): declared here, preview shows no
+                # removal on every run. It is also what labels each log line with its
+                # execution id (functions-framework 3.10 execution_id.py, and the API's
+                # mount in functions/api/crosscloud_api/subrouter.py).
+                "environment_variables": {**PLATFORM_ENVIRONMENT, **args.environment},
                 "secret_environment_variables": secret_env,
             },
             opts=pulumi.ResourceOptions.merge(

@@ -115,6 +115,15 @@ def test_environment_points_at_this_stacks_resources(stack: SynthResult) -> None
     assert not {"DB_PASSWORD", "DB_PASSWORD_SECRET"} & set(env)
 
 
+def test_every_function_declares_the_variable_the_platform_would_add(stack: SynthResult) -> None:
+    """LOG_EXECUTION_ID=true is set by Cloud Functions itself; declared, it never shows as drift."""
+    functions = stack.of_type(FUNCTION)
+    assert functions
+    for function in functions:
+        env = function.inputs["serviceConfig"]["environmentVariables"]
+        assert env["LOG_EXECUTION_ID"] == "true", function.name
+
+
 def test_function_settings_accept_the_deployed_environment(
     stack: SynthResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
