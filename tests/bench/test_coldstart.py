@@ -1,5 +1,7 @@
 """The cold-start benchmark's bookkeeping: paired ratios per platform and the report section."""
 
+import pytest
+
 from bench import __main__ as report
 from bench import coldstart
 
@@ -34,3 +36,11 @@ def test_report_judges_each_platform_on_its_median_ratio() -> None:
     assert f"| {AWS.name} | hello-world | 100 | 200 |" in text
     assert "**1.20x** (target ≤ 1.5x: met; rounds ranged 1.10 to 1.50x)" in text
     assert "**2.00x** (target ≤ 1.5x: NOT met; rounds ranged 1.50 to 2.00x)" in text
+
+
+@pytest.mark.parametrize("variant", [v for p in coldstart.PLATFORMS for v in (p.api, p.bare)])
+def test_each_variant_answers_its_first_request_in_a_fresh_interpreter(variant: str) -> None:
+    """One real cold start per variant, as ``make bench`` runs it (a 200, in positive time)."""
+    platform = next(p for p in coldstart.PLATFORMS if variant in (p.api, p.bare))
+    first_request_ms, process_ms = coldstart._run(variant, platform.environment)
+    assert 0 < first_request_ms < process_ms
