@@ -102,6 +102,23 @@ def channels(database_url: str) -> Iterator[ChannelRepository]:
         created.close()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def each_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database on each engine the API runs on: SQLite, then the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'each.db'}"
+    server = request.getfixturevalue("postgres_server")
+    return server.url(request.getfixturevalue("postgres_database"))
+
+
+@pytest.fixture
+def each_database(each_database_url: str) -> Iterator[Database]:
+    """The database at ``each_database_url``; its connections are closed afterwards."""
+    opened = open_database(UrlDatabase(each_database_url))
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings with the real limits."""

@@ -1,9 +1,8 @@
 """The channels repository against SQLite and a real PostgreSQL server."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import crosscloud_api.channels as channels_module
@@ -29,27 +28,10 @@ class StepClock:
         return self.now
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL on SQLite, then on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'repo.db'}"
-    server = request.getfixturevalue("postgres_server")
-    return server.url(request.getfixturevalue("postgres_database"))
-
-
 @pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    """The database at ``database_url``; its connections are closed afterwards."""
-    opened = open_database(UrlDatabase(database_url))
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def repo(database: Database) -> ChannelRepository:
+def repo(each_database: Database) -> ChannelRepository:
     """A repository with a stepping clock."""
-    return ChannelRepository(lambda: database, clock=StepClock())
+    return ChannelRepository(lambda: each_database, clock=StepClock())
 
 
 def test_create_get_replace_delete(repo: ChannelRepository) -> None:
@@ -108,9 +90,9 @@ def test_large_counts_and_long_text_round_trip(repo: ChannelRepository) -> None:
     assert created.subscriber_count == 2**53
 
 
-def test_schema_creation_is_idempotent(database_url: str) -> None:
+def test_schema_creation_is_idempotent(each_database_url: str) -> None:
     """Two repositories (two cold starts) on one database both work."""
-    first, second = (open_database(UrlDatabase(database_url)) for _ in range(2))
+    first, second = (open_database(UrlDatabase(each_database_url)) for _ in range(2))
     try:
         ChannelRepository(lambda: first).create("one", FIELDS)
         assert ChannelRepository(lambda: second).get("one").name == "Space"

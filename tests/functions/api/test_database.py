@@ -45,27 +45,10 @@ class Counting:
         return self._connect()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def hygiene_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL on SQLite, then on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hygiene.db'}"
-    server = request.getfixturevalue("postgres_server")
-    return server.url(request.getfixturevalue("postgres_database"))
-
-
 @pytest.fixture
-def database(hygiene_url: str) -> Iterator[Database]:
-    """The database, its connections closed afterwards."""
-    opened = open_database(UrlDatabase(hygiene_url))
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def repo(database: Database) -> ChannelRepository:
-    """A repository on ``database``, its table created."""
-    repository = ChannelRepository(lambda: database)
+def repo(each_database: Database) -> ChannelRepository:
+    """A repository on ``each_database``, its table created."""
+    repository = ChannelRepository(lambda: each_database)
     repository.check()
     return repository
 
@@ -83,12 +66,12 @@ def _stamp(database: Database) -> Any:
 
 
 def test_a_rejected_statement_rolls_back_and_the_next_request_succeeds(
-    database: Database, repo: ChannelRepository
+    each_database: Database, repo: ChannelRepository
 ) -> None:
     """The server rejects the second statement: the first is undone, the driver's error is
     raised (a 500), and the same connection serves the next, unrelated request."""
-    counting = Counting(database)
-    stamp = _stamp(database)
+    counting = Counting(each_database)
+    stamp = _stamp(each_database)
 
     def work(session: Session) -> None:
         """Insert a row, then run a statement the server rejects."""
@@ -96,15 +79,15 @@ def test_a_rejected_statement_rolls_back_and_the_next_request_succeeds(
         session.rows("SELECT no_such_column FROM channels")
 
     with pytest.raises((sqlite3.Error, pg.DatabaseError)):
-        database.transaction(work)
-    assert database.transaction(_count) == 0
+        each_database.transaction(work)
+    assert each_database.transaction(_count) == 0
     assert repo.list(10, None) == ([], None)
     assert counting.opened == 0  # the connection opened by repo.check() was kept and reused
 
 
 @pytest.mark.parametrize("name", ["lone surrogate \ud800", "nul \x00 byte"])
 def test_text_the_database_cannot_store_fails_that_request_only(
-    database: Database, repo: ChannelRepository, name: str
+    each_database: Database, repo: ChannelRepository, name: str
 ) -> None:
     """Text the driver cannot encode (a lone surrogate) or the server cannot store (NUL, on
     PostgreSQL) fails its own request; the next request on the instance succeeds."""
@@ -116,11 +99,11 @@ def test_text_the_database_cannot_store_fails_that_request_only(
 
 
 def test_integrity_error_is_a_conflict_and_keeps_the_connection(
-    database: Database, repo: ChannelRepository
+    each_database: Database, repo: ChannelRepository
 ) -> None:
     """A duplicate key is ConflictError; the transaction is rolled back, the connection kept."""
-    counting = Counting(database)
-    stamp = _stamp(database)
+    counting = Counting(each_database)
+    stamp = _stamp(each_database)
 
     def twice(session: Session) -> None:
         """Insert one id twice in one transaction."""
@@ -128,8 +111,8 @@ def test_integrity_error_is_a_conflict_and_keeps_the_connection(
         session.execute(INSERT, ["dup", stamp, stamp])
 
     with pytest.raises(ConflictError):
-        database.transaction(twice)
-    assert database.transaction(_count) == 0
+        each_database.transaction(twice)
+    assert each_database.transaction(_count) == 0
     assert counting.opened == 0
 
 
