@@ -22,6 +22,7 @@ from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from crosscloud_api.subrouter import dispatch, loading_framework_app, mount
 from crosscloud_api.subrouter import serve as serve_with
+from crosscloud_logging import configure_logging
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -37,6 +38,9 @@ def application() -> flask.Flask:
     DB_PASSWORD is absent, the database layer reads DB_PASSWORD_SECRET from Secret
     Manager on first connection and caches it for the instance's life.
     """
+    # Before the settings are read: the lines saying why a build failed are JSON
+    # too. create_app then sets the configured level.
+    configure_logging()
     return create_app(Settings.from_env(os.environ))
 
 

@@ -67,6 +67,11 @@ def configure_logging(level: str = "INFO") -> logging.Logger:
         logger.addHandler(handler)
     # The platforms' root handlers would print every line a second time, unformatted.
     logger.propagate = False
+    # logging.config.dictConfig disables every logger that exists when it runs
+    # (functions-framework runs one when LOG_EXECUTION_ID is set); ours stay on.
+    for name, existing in logging.root.manager.loggerDict.items():
+        if isinstance(existing, logging.Logger) and name.partition(".")[0] == LOGGER_NAME:
+            existing.disabled = False
     return logger
 
 
