@@ -112,10 +112,11 @@ class ApiFunction(pulumi.ComponentResource):
                 "ingress_settings": args.ingress,
                 "all_traffic_on_latest_revision": True,
                 # Cloud Functions (2nd gen) adds LOG_EXECUTION_ID=true to a function's
-                # variables by itself (June 2024): declared here, preview shows no
-                # removal on every run. It is also what labels each log line with its
-                # execution id (functions-framework 3.10 execution_id.py, and the API's
-                # mount in functions/api/crosscloud_api/subrouter.py).
+                # variables itself (since June 2024); declared, the config equals what
+                # the platform runs, without relying on the provider suppressing that
+                # diff (magic-modules #11092). It is what labels each log line with its
+                # execution id (functions-framework 3.10 execution_id.py; the API's
+                # mount, functions/api/crosscloud_api/subrouter.py, labels its own).
                 "environment_variables": {**PLATFORM_ENVIRONMENT, **args.environment},
                 "secret_environment_variables": secret_env,
             },

@@ -18,7 +18,7 @@ from crosscloud_api.settings import Settings
 EXTENSION = "crosscloud"
 REQUEST_ID_HEADER = "X-Request-Id"
 # A caller-supplied id is echoed into logs, so only plain tokens are accepted.
-_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 log = get_logger("http")
 
 
@@ -55,7 +55,7 @@ def _request_id() -> str:
         request.headers.get("Function-Execution-Id"),
     ]
     for candidate in candidates:
-        if isinstance(candidate, str) and _SAFE_REQUEST_ID.fullmatch(candidate):
+        if isinstance(candidate, str) and SAFE_REQUEST_ID.fullmatch(candidate):
             return candidate
     return uuid.uuid4().hex
 

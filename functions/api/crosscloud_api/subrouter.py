@@ -25,6 +25,7 @@ from crosscloud_logging import get_logger, platform_fields_var
 from flask.ctx import RequestContext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from crosscloud_api.app import SAFE_REQUEST_ID
 from crosscloud_api.error_handlers import misconfigured_body
 from crosscloud_api.exceptions import SettingsError
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # the WSGI protocol types exist for type checkers only
 
 log = get_logger("subrouter")
 INTERNAL_ERROR = b'{"error":"internal_error","message":"internal server error"}\n'
-_TRACE_CONTEXT = re.compile(r"^(?P<trace_id>\w+)/(?P<span_id>\d+);o=[01]$")
+_TRACE_CONTEXT = re.compile(r"^(?P<trace_id>\w+)/(?P<span_id>\d{1,20});o=[01]$")  # a 64-bit span
 
 
 def loading_framework_app() -> flask.Flask | None:
@@ -63,7 +64,23 @@ def mount(framework_app: flask.Flask, serve: "WSGIApplication") -> None:
     """
     from functions_framework.execution_id import WsgiMiddleware  # see loading_framework_app
 
-    framework_app.wsgi_app = WsgiMiddleware(serve)  # type: ignore[method-assign]
+    framework_app.wsgi_app = _refusing_unsafe_execution_ids(WsgiMiddleware(serve))  # type: ignore[method-assign]
+
+
+def _refusing_unsafe_execution_ids(app: "WSGIApplication") -> "WSGIApplication":
+    """Drop a caller's Function-Execution-Id that is not a plain token, so a new one is made.
+
+    The execution id labels every log line of the request; a caller's id reaches
+    the logs only as request ids do (``SAFE_REQUEST_ID``).
+    """
+
+    def checked(environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
+        """Pass the request on, its execution id kept only if it is safe to log."""
+        if not SAFE_REQUEST_ID.fullmatch(environ.get("HTTP_FUNCTION_EXECUTION_ID", "")):
+            environ.pop("HTTP_FUNCTION_EXECUTION_ID", None)
+        return app(environ, start_response)
+
+    return checked
 
 
 def serve(
@@ -78,49 +95,72 @@ def serve(
     each log line of the request carries Cloud Logging's execution id and span.
     """
     token = platform_fields_var.set(_execution_log_fields(environ))
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        """The server's start_response, noting that the app called it."""
-        started.append((status, headers))
-        return start_response(status, headers, exc_info)
-
     try:
         try:
             app = application()
         except SettingsError as error:
             body = misconfigured_body(error)
             return flask.Response(body, 500, mimetype="application/json")(environ, start_response)
+        except Exception as error:
+            return _crashed(error, environ, start_response)
+        return _through(app, environ, start_response)
+    finally:
+        # Lines written while the server reads a streamed body lose the fields; no
+        # route streams (the access line is written before the body is sent).
+        platform_fields_var.reset(token)
+
+
+def _through(
+    app: flask.Flask, environ: "WSGIEnvironment", start_response: "StartResponse"
+) -> Iterable[bytes]:
+    """The request through ``app``; a crash it propagates (testing mode) is a clean 500."""
+    started = False
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        """The server's start_response, noting that the app called it."""
+        nonlocal started
+        started = True
+        return start_response(status, headers, exc_info)
+
+    try:
         _give_chunked_body_a_length(environ, app.config["MAX_CONTENT_LENGTH"])
         return app(environ, start)
     except Exception as error:
-        # Building the app failed, or the app propagates errors (e.g. testing mode).
-        log.error("sub-router failure", extra={"fields": {"error_type": type(error).__name__}})
-        crash = flask.Response(INTERNAL_ERROR, status=500, mimetype="application/json")
-        crash.headers["X-Google-Status"] = "crash"  # as the framework's crash handler flags it
-        exc_info = sys.exc_info()
+        # PEP 3333: a second start_response carries exc_info (a server that has
+        # sent the first headers already re-raises it instead).
+        return _crashed(error, environ, start_response, sys.exc_info() if started else None)
 
-        def restart(status: str, headers: list[tuple[str, str]], _: Any = None) -> Any:
-            """PEP 3333: a second start_response carries exc_info (a server that has
-            sent the first headers already re-raises it instead)."""
-            return start(status, headers, exc_info if started else None)
 
-        return crash(environ, restart)
-    finally:
-        platform_fields_var.reset(token)
+def _crashed(
+    error: Exception,
+    environ: "WSGIEnvironment",
+    start_response: "StartResponse",
+    exc_info: Any = None,
+) -> Iterable[bytes]:
+    """A JSON 500 flagged as a crash, as the framework's crash handler flags it; never the text."""
+    log.error("sub-router failure", extra={"fields": {"error_type": type(error).__name__}})
+    crash = flask.Response(INTERNAL_ERROR, status=500, mimetype="application/json")
+    crash.headers["X-Google-Status"] = "crash"
+
+    def restart(status: str, headers: list[tuple[str, str]], _: Any = None) -> Any:
+        """``start_response`` with the crash's exc_info, if the app had started a reply."""
+        return start_response(status, headers, exc_info)
+
+    return crash(environ, restart)
 
 
 def _execution_log_fields(environ: "WSGIEnvironment") -> dict[str, Any]:
     """Cloud Logging's execution id label and span id, as functions-framework adds them."""
-    # The names and the trace header's format are functions-framework's (3.10,
-    # execution_id.py), which Cloud Logging groups a function's lines by.
+    # The label's name and the trace header's format are functions-framework's
+    # (3.10, execution_id.py); Cloud Logging groups a function's lines by the label.
     fields: dict[str, Any] = {}
     execution_id = environ.get("HTTP_FUNCTION_EXECUTION_ID")
     if execution_id:
         fields["logging.googleapis.com/labels"] = {"execution_id": execution_id}
     trace = _TRACE_CONTEXT.match(environ.get("HTTP_X_CLOUD_TRACE_CONTEXT", ""))
     if trace:
-        fields["logging.googleapis.com/spanId"] = trace["span_id"]
+        # The header's span is a decimal integer; LogEntry.spanId is 16 hex digits.
+        fields["logging.googleapis.com/spanId"] = f"{int(trace['span_id']):016x}"
     return fields
 
 

@@ -42,6 +42,7 @@ def gcp_like_env(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
         "DATABASE_URL": f"sqlite:///{database}",
         "AWS_ENDPOINT_URL": moto_endpoint,
         "AWS_DEFAULT_REGION": "eu-west-1",
+        "LOG_EXECUTION_ID": "true",  # as every function is deployed (stacks/gcp/function.py)
         **credentials,
     }
 
@@ -134,7 +135,28 @@ def test_mounted_lines_carry_the_execution_id_cloud_logging_groups_by(
     (access,) = [line for line in log_lines() if line["message"] == "request"]
     assert access["request_id"] == execution_id
     assert access["logging.googleapis.com/labels"] == {"execution_id": execution_id}
-    assert access["logging.googleapis.com/spanId"] == "1234"
+    assert access["logging.googleapis.com/spanId"] == "00000000000004d2"  # 1234, as 16 hex digits
+
+
+def test_a_callers_execution_id_that_is_not_a_plain_token_is_replaced(
+    ff: Any,
+    gcp_like_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    log_lines: Callable[[], list[dict[str, Any]]],
+) -> None:
+    """Only ids safe to log label the lines; another gets the framework's own id instead."""
+    for name, value in gcp_like_env.items():
+        monkeypatch.setenv(name, value)
+    app = functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
+    call = ff.test_client(app)
+    reply = call("GET", "/health", headers={"Function-Execution-Id": 'evil id "x"'})
+    execution_id = reply.header("X-Request-Id")
+    assert execution_id is not None
+    assert re.fullmatch(r"[0-9A-Za-z]{12}", execution_id)
+    (access,) = [line for line in log_lines() if line["message"] == "request"]
+    assert access["logging.googleapis.com/labels"] == {"execution_id": execution_id}
+    plain = call("GET", "/health", headers={"Function-Execution-Id": "exec-43"})
+    assert plain.header("X-Request-Id") == "exec-43"
 
 
 def test_channel_round_trip(call: Caller) -> None:
@@ -226,7 +248,11 @@ def test_paths_the_framework_refuses_are_json_404(call: Caller, path: str) -> No
 
 @pytest.mark.parametrize("mounted", [True, False], ids=["mounted", "unmounted"])
 def test_an_app_that_cannot_be_built_is_a_json_500_flagged_as_a_crash(
-    ff: Any, gcp_like_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, mounted: bool
+    ff: Any,
+    gcp_like_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    mounted: bool,
+    log_lines: Callable[[], list[dict[str, Any]]],
 ) -> None:
     """A failure building the API other than a settings error: JSON, no exception text."""
     for name, value in gcp_like_env.items():
@@ -242,6 +268,10 @@ def test_an_app_that_cannot_be_built_is_a_json_500_flagged_as_a_crash(
     assert reply.json() == {"error": "internal_error", "message": "internal server error"}
     assert reply.header("X-Google-Status") == "crash"
     assert b"secret-token-123" not in reply.body
+    # The reason is logged as the API's JSON lines are, by type only.
+    failures = [line for line in log_lines() if line.get("error_type") == "RuntimeError"]
+    assert failures
+    assert "secret-token-123" not in json.dumps(failures)
 
 
 def _fail_to_build(settings: Any) -> Any:

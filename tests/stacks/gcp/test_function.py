@@ -116,7 +116,7 @@ def test_environment_points_at_this_stacks_resources(stack: SynthResult) -> None
 
 
 def test_every_function_declares_the_variable_the_platform_would_add(stack: SynthResult) -> None:
-    """LOG_EXECUTION_ID=true is set by Cloud Functions itself; declared, it never shows as drift."""
+    """LOG_EXECUTION_ID=true, which Cloud Functions sets itself: the config equals what runs."""
     functions = stack.of_type(FUNCTION)
     assert functions
     for function in functions:
