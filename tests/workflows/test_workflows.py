@@ -222,14 +222,22 @@ def test_every_job_has_a_timeout_and_checkouts_drop_credentials(
             assert step["with"]["persist-credentials"] is False, (name, job_id)
 
 
-def test_python_jobs_cache_pip_and_write_no_bytecode(workflows: dict[str, Workflow]) -> None:
-    """setup-python caches pip on the pinned requirement files; bytecode is off everywhere."""
+def test_python_jobs_cache_pip_and_uv_and_write_no_bytecode(
+    workflows: dict[str, Workflow],
+) -> None:
+    """setup-python caches pip (which installs uv) and uv's own cache is kept, both keyed on
+    the pinned requirement files; bytecode is off everywhere."""
     for name, job_id, job in _jobs(workflows):
         for step in _uses(job, "actions/setup-python"):
             assert step["with"]["python-version"] == "3.11", (name, job_id)
             assert step["with"]["cache"] == "pip", (name, job_id)
             assert "constraints.txt" in step["with"]["cache-dependency-path"], (name, job_id)
             assert workflows[name]["env"]["PYTHONDONTWRITEBYTECODE"] == "1", name
+            uv_caches = [
+                s for s in _uses(job, "actions/cache") if s["with"]["path"] == "~/.cache/uv"
+            ]
+            assert len(uv_caches) == 1, (name, job_id)
+            assert "hashFiles('constraints.txt'" in uv_caches[0]["with"]["key"], (name, job_id)
 
 
 def test_pull_request_previews_only_after_tests_with_policies(
