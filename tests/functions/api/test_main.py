@@ -58,6 +58,30 @@ def _no_mount(framework_app: Any, serve: Any) -> None:
     """Stand in for ``subrouter.mount`` where there is no framework app to mount on."""
 
 
+def _load_main(
+    ff: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    mounted: bool = True,
+) -> Caller:
+    """main.py as functions-framework loads it with ``env`` (unmounted: nothing to mount on)."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if not mounted:
+        monkeypatch.setattr(subrouter, "mount", _no_mount)
+    return ff.test_client(
+        functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
+    )
+
+
+def _framework_execution_id(reply: Any) -> str:
+    """The request id of a reply, checked to be one functions-framework made (not a uuid)."""
+    execution_id = reply.header("X-Request-Id")
+    assert execution_id is not None
+    assert re.fullmatch(r"[0-9A-Za-z]{12}", execution_id)
+    return execution_id
+
+
 @pytest.fixture(params=["test_client", "server", "unmounted"])
 def call(
     request: pytest.FixtureRequest,
@@ -69,13 +93,7 @@ def call(
     on the framework's app; and unmounted, where main.api and the sub-router serve."""
     if request.param == "server":
         return ff.http(request.getfixturevalue("main_server"))
-    for name, value in gcp_like_env.items():
-        monkeypatch.setenv(name, value)
-    if request.param == "unmounted":
-        monkeypatch.setattr(subrouter, "mount", _no_mount)
-    return ff.test_client(
-        functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
-    )
+    return _load_main(ff, monkeypatch, gcp_like_env, mounted=request.param != "unmounted")
 
 
 def _refuse_dispatch(app: Any, request: Any) -> Any:
@@ -87,11 +105,8 @@ def test_loaded_by_the_framework_the_api_is_mounted_on_its_app(
     ff: Any, gcp_like_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every request, even a path the framework's own routes refuse, skips main.api."""
-    for name, value in gcp_like_env.items():
-        monkeypatch.setenv(name, value)
     monkeypatch.setattr(subrouter, "dispatch", _refuse_dispatch)
-    app = functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
-    call = ff.test_client(app)
+    call = _load_main(ff, monkeypatch, gcp_like_env)
     assert call("GET", "/health").json() == {"status": "ok"}
     assert call("GET", "/robots.txt").json()["error"] == "not_found"
     assert call("DELETE", "/health").status == 405
@@ -124,14 +139,9 @@ def test_mounted_lines_carry_the_execution_id_cloud_logging_groups_by(
     log_lines: Callable[[], list[dict[str, Any]]],
 ) -> None:
     """With no id sent, the framework's execution id is the request id and every line's label."""
-    for name, value in gcp_like_env.items():
-        monkeypatch.setenv(name, value)
-    app = functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
     trace = {"X-Cloud-Trace-Context": "105445aa7843bc8bf206b12000100000/1234;o=1"}
-    reply = ff.test_client(app)("GET", "/health", headers=trace)
-    execution_id = reply.header("X-Request-Id")
-    assert execution_id is not None
-    assert re.fullmatch(r"[0-9A-Za-z]{12}", execution_id)  # functions-framework's, not a uuid
+    reply = _load_main(ff, monkeypatch, gcp_like_env)("GET", "/health", headers=trace)
+    execution_id = _framework_execution_id(reply)
     (access,) = [line for line in log_lines() if line["message"] == "request"]
     assert access["request_id"] == execution_id
     assert access["logging.googleapis.com/labels"] == {"execution_id": execution_id}
@@ -145,14 +155,9 @@ def test_a_callers_execution_id_that_is_not_a_plain_token_is_replaced(
     log_lines: Callable[[], list[dict[str, Any]]],
 ) -> None:
     """Only ids safe to log label the lines; another gets the framework's own id instead."""
-    for name, value in gcp_like_env.items():
-        monkeypatch.setenv(name, value)
-    app = functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
-    call = ff.test_client(app)
+    call = _load_main(ff, monkeypatch, gcp_like_env)
     reply = call("GET", "/health", headers={"Function-Execution-Id": 'evil id "x"'})
-    execution_id = reply.header("X-Request-Id")
-    assert execution_id is not None
-    assert re.fullmatch(r"[0-9A-Za-z]{12}", execution_id)
+    execution_id = _framework_execution_id(reply)
     (access,) = [line for line in log_lines() if line["message"] == "request"]
     assert access["logging.googleapis.com/labels"] == {"execution_id": execution_id}
     plain = call("GET", "/health", headers={"Function-Execution-Id": "exec-43"})
@@ -255,15 +260,8 @@ def test_an_app_that_cannot_be_built_is_a_json_500_flagged_as_a_crash(
     log_lines: Callable[[], list[dict[str, Any]]],
 ) -> None:
     """A failure building the API other than a settings error: JSON, no exception text."""
-    for name, value in gcp_like_env.items():
-        monkeypatch.setenv(name, value)
     monkeypatch.setattr(crosscloud_api, "create_app", _fail_to_build)
-    if not mounted:
-        monkeypatch.setattr(subrouter, "mount", _no_mount)
-    call = ff.test_client(
-        functions_framework.create_app(target="api", source=str(ff.api_dir / "main.py"))
-    )
-    reply = call("GET", "/health")
+    reply = _load_main(ff, monkeypatch, gcp_like_env, mounted)("GET", "/health")
     assert reply.status == 500
     assert reply.json() == {"error": "internal_error", "message": "internal server error"}
     assert reply.header("X-Google-Status") == "crash"
@@ -292,12 +290,7 @@ def test_missing_configuration_is_a_json_500(
 ) -> None:
     """Without STORAGE_URL every request gets a JSON 500 naming it, not a traceback."""
     monkeypatch.delenv("STORAGE_URL", raising=False)
-    monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    if not mounted:
-        monkeypatch.setattr(subrouter, "mount", _no_mount)
-    source = str(ff.api_dir / "main.py")
-    call = ff.test_client(functions_framework.create_app(target="api", source=source))
-    reply = call("GET", "/health")
+    reply = _load_main(ff, monkeypatch, {"DATABASE_URL": "sqlite://"}, mounted)("GET", "/health")
     assert reply.status == 500
     assert reply.json()["error"] == "misconfigured"
     assert "STORAGE_URL" in reply.json()["message"]
