@@ -56,8 +56,7 @@ SHARED: dict[str, tuple[tuple[str, str], ...]] = {
     "report": tuple(
         ("api", f"crosscloud_api/{path}")
         for path in (
-            "channels.py", "database.py", "exceptions.py", "secrets.py",
-            "settings.py", "storage",
+            "database.py", "exceptions.py", "secrets.py", "settings.py", "storage",
         )
     ),
 }  # fmt: skip

@@ -1,5 +1,6 @@
 """The function-archive builder: deterministic, clean, and loud about missing or stale builds."""
 
+import ast
 import hashlib
 import json
 import platform
@@ -337,10 +338,11 @@ def test_report_archive_borrows_the_api_storage_without_flask(tmp_path: Path) ->
     names = set(_names(built.path))
     assert {"main.py", "report_handler.py", "requirements.txt", "crosscloud_report/run.py",
             "crosscloud_api/storage/s3.py", "crosscloud_api/storage/gcs.py",
-            "crosscloud_api/database.py", "crosscloud_api/channels.py",
+            "crosscloud_api/database.py", "crosscloud_api/secrets.py",
             "crosscloud_logging/__init__.py", "crosscloud_reports/store.py",
             "crosscloud_reports/period.py", "crosscloud_reports/links.py"} <= names  # fmt: skip
-    assert not {"crosscloud_api/__init__.py", "crosscloud_api/app.py"} & names
+    assert not {"crosscloud_api/__init__.py", "crosscloud_api/app.py",
+                "crosscloud_api/channels.py"} & names  # fmt: skip
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(built.path) as zf:
         zf.extractall(unpacked)
@@ -357,8 +359,38 @@ def test_report_archive_borrows_the_api_storage_without_flask(tmp_path: Path) ->
     assert result.stdout.strip() == str(unpacked / "crosscloud_api")
 
 
+def test_the_report_borrows_exactly_the_api_modules_its_code_imports() -> None:
+    """SHARED names each API module the report's code reaches by import, and no other."""
+    functions = ROOT / "functions"
+    api_package = functions / "api" / "crosscloud_api"
+    pending = [path for path in (functions / "report").rglob("*.py")]
+    seen: set[Path] = set()
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != "crosscloud_api" or len(parts) < 2:
+                    continue
+                module = api_package.joinpath(*parts[1:])
+                found = [module.with_suffix(".py"), module / "__init__.py"]
+                pending += [f for f in found if f.is_file()]
+    borrowed = {
+        path.relative_to(api_package).parts[0] for path in seen if api_package in path.parents
+    }
+    assert {path.removeprefix("crosscloud_api/") for _, path in archive.SHARED["report"]} == {
+        name for name in borrowed if name != "__init__.py"
+    }
+
+
 def test_a_borrowed_file_that_is_gone_is_an_error(functions_dir: Path, tmp_path: Path) -> None:
     """Removing a module the report borrows fails the build, naming it."""
-    (functions_dir / "api" / "crosscloud_api" / "channels.py").unlink()
-    with pytest.raises(ArchiveError, match=r"api/crosscloud_api/channels\.py"):
+    (functions_dir / "api" / "crosscloud_api" / "secrets.py").unlink()
+    with pytest.raises(ArchiveError, match=r"api/crosscloud_api/secrets\.py"):
         build_source_archive("report", tmp_path, functions_dir=functions_dir)
