@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import flask
 import functions_framework
 from crosscloud_api import create_app
-from crosscloud_api.error_handlers import http_error, internal_error, misconfigured_body
+from crosscloud_api.error_handlers import http_error, internal_error, misconfigured_response
 from crosscloud_api.exceptions import SettingsError
 from crosscloud_api.settings import Settings
 from crosscloud_api.subrouter import dispatch, loading_framework_app, mount
@@ -55,7 +55,7 @@ def api(request: flask.Request) -> Response:
     try:
         app = application()
     except SettingsError as error:
-        return flask.Response(misconfigured_body(error), 500, mimetype="application/json")
+        return misconfigured_response(error)
     return dispatch(app, request)
 
 

@@ -41,6 +41,11 @@ def misconfigured_body(error: exc.SettingsError) -> str:
     return json.dumps({"error": error.code, "message": error.message})
 
 
+def misconfigured_response(error: exc.SettingsError) -> Response:
+    """``misconfigured_body`` as a JSON 500, for the entry points that answer with Flask."""
+    return Response(misconfigured_body(error), 500, mimetype="application/json")
+
+
 def register(app: Flask) -> None:
     """Install the handlers on ``app``."""
     app.register_error_handler(exc.ApiError, _api_error)

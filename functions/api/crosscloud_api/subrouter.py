@@ -26,7 +26,7 @@ from flask.ctx import RequestContext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crosscloud_api.app import SAFE_REQUEST_ID
-from crosscloud_api.error_handlers import misconfigured_body
+from crosscloud_api.error_handlers import misconfigured_response
 from crosscloud_api.exceptions import SettingsError
 
 if TYPE_CHECKING:  # the WSGI protocol types exist for type checkers only
@@ -99,8 +99,7 @@ def serve(
         try:
             app = application()
         except SettingsError as error:
-            body = misconfigured_body(error)
-            return flask.Response(body, 500, mimetype="application/json")(environ, start_response)
+            return misconfigured_response(error)(environ, start_response)
         except Exception as error:
             return _crashed(error, environ, start_response)
         return _through(app, environ, start_response)
@@ -138,8 +137,7 @@ def _crashed(
     exc_info: Any = None,
 ) -> Iterable[bytes]:
     """A JSON 500 flagged as a crash, as the framework's crash handler flags it; never the text."""
-    log.error("sub-router failure", extra={"fields": {"error_type": type(error).__name__}})
-    crash = flask.Response(INTERNAL_ERROR, status=500, mimetype="application/json")
+    crash = _crash_response(error)
     crash.headers["X-Google-Status"] = "crash"
 
     def restart(status: str, headers: list[tuple[str, str]], _: Any = None) -> Any:
@@ -147,6 +145,12 @@ def _crashed(
         return start_response(status, headers, exc_info)
 
     return crash(environ, restart)
+
+
+def _crash_response(error: Exception) -> flask.Response:
+    """Log the crash by type only (its text may hold data) and answer a generic JSON 500."""
+    log.error("sub-router failure", extra={"fields": {"error_type": type(error).__name__}})
+    return flask.Response(INTERNAL_ERROR, status=500, mimetype="application/json")
 
 
 def _execution_log_fields(environ: "WSGIEnvironment") -> dict[str, Any]:
@@ -176,8 +180,7 @@ def dispatch(app: flask.Flask, request: flask.Request) -> WerkzeugResponse:
     except Exception as error:
         # Reached only if the inner app propagates errors (e.g. testing mode):
         # never let the framework render the exception text.
-        log.error("sub-router failure", extra={"fields": {"error_type": type(error).__name__}})
-        return flask.Response(INTERNAL_ERROR, status=500, mimetype="application/json")
+        return _crash_response(error)
     finally:
         request.url_rule, request.view_args, request.routing_exception = outer_route
         # Popping the inner context unlinks the request from its environ; the
