@@ -141,8 +141,13 @@ def run(
     seed: int = 1,
     run_id: str = "run",
     stop: threading.Event | None = None,
+    observe: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """``concurrency`` workers send requests back to back for ``seconds`` (or until ``stop``)."""
+    """``concurrency`` workers send requests back to back for ``seconds`` (or until ``stop``).
+
+    ``observe``, if given, sees each outcome as it happens (from the worker's thread), for a
+    caller that must react to the load while it runs.
+    """
     deadline = time.monotonic() + seconds
     stop = stop or threading.Event()
     results: list[list[Outcome]] = [[] for _ in range(concurrency)]
@@ -154,7 +159,10 @@ def run(
         worker = Worker(base_url, f"{run_id}-{index}", rng)
         with worker.session:
             while time.monotonic() < deadline and not stop.is_set():
-                results[index].append(worker.request())
+                outcome = worker.request()
+                results[index].append(outcome)
+                if observe is not None:
+                    observe(outcome)
 
     threads = [
         threading.Thread(target=work, args=(i,), name=f"load-{i}") for i in range(concurrency)

@@ -84,3 +84,21 @@ def test_workers_read_back_only_what_they_wrote(stub_url: str) -> None:
                                                             "read_file")}  # fmt: skip
     assert read <= written
     assert all(s.startswith(("t-0-", "t-1-", "load/t-")) for s in written)
+
+
+def test_an_observer_sees_each_outcome_as_it_happens(stub_url: str) -> None:
+    """``observe`` is called once per outcome, before the run ends, and can stop the run."""
+    seen: list[load.Outcome] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def observe(outcome: load.Outcome) -> None:
+        with lock:
+            seen.append(outcome)
+            if len(seen) >= 20:
+                stop.set()  # reacting to the load while it runs is what the hook is for
+
+    outcomes = load.run(stub_url, concurrency=2, seconds=30, run_id="o", stop=stop,
+                        observe=observe)  # fmt: skip
+    assert len(seen) >= 20
+    assert sorted(seen, key=lambda o: o.started) == outcomes
